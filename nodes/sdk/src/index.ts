@@ -1,0 +1,11 @@
+export * from './errors.js';
+export * from './i18n.js';
+export * from './files.js';
+export * from './media-type.js';
+export * from './ports.js';
+export * from './context.js';
+export * from './define-node.js';
+export * from './describe-node.js';
+export * from './workflow.js';
+export * from './run.js';
+export { z } from 'zod';

@@ -1,0 +1,34 @@
+import type { NodeRunRecord, RunEvent, RunRecord } from '@medflow/sdk';
+
+/**
+ * Where the engine checkpoints runs. The engine awaits `saveNode` before it starts anything
+ * downstream, so a node the journal has recorded as completed is never run again after a crash.
+ * Implemented by the server over its DocumentStore; the engine knows no database.
+ */
+export interface RunJournal {
+  saveRun(run: RunRecord): Promise<void>;
+  saveNode(node: NodeRunRecord): Promise<void>;
+  appendEvent(event: RunEvent): Promise<void>;
+}
+
+/** Keeps everything in memory: for the CLI, tests and benchmarks without persistence. */
+export class MemoryJournal implements RunJournal {
+  readonly runs = new Map<string, RunRecord>();
+  readonly nodes = new Map<string, NodeRunRecord>();
+  readonly events: RunEvent[] = [];
+
+  async saveRun(run: RunRecord): Promise<void> { this.runs.set(run.id, structuredClone(run)); }
+  async saveNode(node: NodeRunRecord): Promise<void> { this.nodes.set(`${node.runId}/${node.nodeId}`, structuredClone(node)); }
+  async appendEvent(event: RunEvent): Promise<void> { this.events.push(event); }
+
+  nodesOf(runId: string): NodeRunRecord[] {
+    return [...this.nodes.values()].filter((n) => n.runId === runId);
+  }
+}
+
+/** Records nothing: for measuring the engine alone. */
+export class NullJournal implements RunJournal {
+  async saveRun(): Promise<void> {}
+  async saveNode(): Promise<void> {}
+  async appendEvent(): Promise<void> {}
+}

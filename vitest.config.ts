@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against sources; the built packages are what `npm start` and the CLI use.
+    alias: {
+      '@medflow/sdk': src('./nodes/sdk/src/index.ts'),
+      '@medflow/nodes-builtin': src('./nodes/builtin/src/index.ts'),
+    },
+  },
+  test: {
+    include: ['nodes/**/src/**/*.test.ts', 'server/src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
