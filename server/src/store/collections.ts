@@ -1,0 +1,12 @@
+import type { CollectionSpec } from './port.js';
+
+/** Every collection the server uses, with the fields it queries by. Adapters create tables and indexes from this. */
+export const COLLECTIONS = {
+  workflows: { indexes: ['updatedAt', 'name'] },
+  workflow_versions: { indexes: ['workflowId', 'version'] },
+  runs: { indexes: ['workflowId', 'status', 'createdAt'] },
+  run_nodes: { indexes: ['runId'] },
+  run_events: { indexes: ['runId', 'seq'] },
+} satisfies Record<string, CollectionSpec>;
+
+export type CollectionName = keyof typeof COLLECTIONS;

@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { checkQuery, conflict, matches } from './filter.js';
+import {
+  COLLECTION_PATTERN, FIELD_PATTERN,
+  type BlobMeta, type BlobStore, type Collection, type CollectionSpec, type DocumentStore, type Filter, type FindOptions, type StoredDocument,
+} from './port.js';
+
+export interface SqliteStoreOptions {
+  /** File path, or `:memory:` for tests. */
+  path: string;
+  collections: Record<string, CollectionSpec>;
+  /**
+   * `normal` (default): WAL with synchronous=NORMAL — every committed write survives the process being
+   * killed (kill -9, OOM); a power cut may lose the last moments. `full` also survives power loss, at an
+   * fsync per commit.
+   */
+  durability?: 'normal' | 'full';
+}
+
+const table = (name: string) => `"c_${name}"`;
+const jsonPath = (field: string) => `'$.${field}'`;
+const toSql = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+
+/**
+ * The embedded default: one SQLite file, no server to run. Documents are JSON text; declared index
+ * fields get expression indexes. better-sqlite3 is synchronous, so each write is committed when the
+ * promise resolves.
+ */
+export class SqliteStore implements DocumentStore {
+  readonly kind = 'embedded' as const;
+  readonly blobs: BlobStore;
+  private readonly db: Database.Database;
+  private readonly collections = new Map<string, SqliteCollection<StoredDocument>>();
+
+  constructor(private readonly options: SqliteStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec('CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, name TEXT, media_type TEXT, size INTEGER NOT NULL, data BLOB NOT NULL, created_at TEXT NOT NULL)');
+    for (const [name, spec] of Object.entries(options.collections)) {
+      if (!COLLECTION_PATTERN.test(name)) throw new Error(`invalid collection name ${name}`);
+      for (const field of spec.indexes) if (!FIELD_PATTERN.test(field)) throw new Error(`invalid index field ${name}.${field}`);
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${table(name)} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`);
+      for (const field of spec.indexes) {
+        this.db.exec(`CREATE INDEX IF NOT EXISTS "ix_${name}_${field.replace(/\./g, '_')}" ON ${table(name)} (json_extract(doc, ${jsonPath(field)}))`);
+      }
+      this.collections.set(name, new SqliteCollection(this.db, name, spec));
+    }
+    this.blobs = new SqliteBlobs(this.db);
+  }
+
+  collection<T extends StoredDocument>(name: string): Collection<T> {
+    const c = this.collections.get(name);
+    if (!c) throw new Error(`unknown collection ${name}`);
+    return c as unknown as Collection<T>;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+class SqliteCollection<T extends StoredDocument> implements Collection<T> {
+  private readonly stmts;
+
+  constructor(private readonly db: Database.Database, private readonly name: string, private readonly spec: CollectionSpec) {
+    const t = table(name);
+    this.stmts = {
+      get: db.prepare<[string], { doc: string }>(`SELECT doc FROM ${t} WHERE id = ?`),
+      put: db.prepare<[string, string]>(`INSERT INTO ${t} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`),
+      insert: db.prepare<[string, string]>(`INSERT INTO ${t} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`),
+      replace: db.prepare<[string, string]>(`UPDATE ${t} SET doc = ? WHERE id = ?`),
+      delete: db.prepare<[string]>(`DELETE FROM ${t} WHERE id = ?`),
+    };
+  }
+
+  async get(id: string): Promise<T | undefined> {
+    const row = this.stmts.get.get(id);
+    return row ? (JSON.parse(row.doc) as T) : undefined;
+  }
+
+  async put(doc: T): Promise<void> {
+    this.stmts.put.run(doc.id, JSON.stringify(doc));
+  }
+
+  async insert(doc: T): Promise<void> {
+    if (this.stmts.insert.run(doc.id, JSON.stringify(doc)).changes === 0) throw conflict(this.name, doc.id);
+  }
+
+  async replaceIf(id: string, where: Filter, doc: T): Promise<boolean> {
+    checkQuery(this.name, this.spec, where);
+    // IMMEDIATE takes the write lock before reading, so two processes cannot both pass the check.
+    return this.db.transaction(() => {
+      const row = this.stmts.get.get(id);
+      if (!row || !matches(JSON.parse(row.doc), where)) return false;
+      this.stmts.replace.run(JSON.stringify({ ...doc, id }), id);
+      return true;
+    }).immediate();
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.stmts.delete.run(id).changes > 0;
+  }
+
+  async deleteMany(filter: Filter): Promise<number> {
+    checkQuery(this.name, this.spec, filter);
+    const { where, params } = this.where(filter);
+    return this.db.prepare(`DELETE FROM ${table(this.name)}${where}`).run(...params).changes;
+  }
+
+  async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
+    checkQuery(this.name, this.spec, filter, options);
+    const { where, params } = this.where(filter);
+    let sql = `SELECT doc FROM ${table(this.name)}${where}`;
+    if (options.sort) sql += ` ORDER BY ${this.column(options.sort.field)} ${options.sort.direction === 'desc' ? 'DESC' : 'ASC'}, id`;
+    if (options.limit !== undefined || options.skip !== undefined) sql += ` LIMIT ${options.limit ?? -1} OFFSET ${options.skip ?? 0}`;
+    return (this.db.prepare(sql).all(...params) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as T);
+  }
+
+  async count(filter: Filter = {}): Promise<number> {
+    checkQuery(this.name, this.spec, filter);
+    const { where, params } = this.where(filter);
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table(this.name)}${where}`).get(...params) as { n: number }).n;
+  }
+
+  private column(field: string): string {
+    return field === 'id' ? 'id' : `json_extract(doc, ${jsonPath(field)})`;
+  }
+
+  private where(filter: Filter): { where: string; params: unknown[] } {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    for (const [field, condition] of Object.entries(filter)) {
+      const col = this.column(field);
+      if (condition === null) clauses.push(`${col} IS NULL`);
+      else if (typeof condition === 'object') {
+        const values = condition.$in.filter((v) => v !== null);
+        const parts: string[] = [];
+        if (values.length) { parts.push(`${col} IN (${values.map(() => '?').join(', ')})`); params.push(...values.map(toSql)); }
+        if (condition.$in.includes(null)) parts.push(`${col} IS NULL`);
+        clauses.push(parts.length ? `(${parts.join(' OR ')})` : '0');
+      } else { clauses.push(`${col} = ?`); params.push(toSql(condition)); }
+    }
+    return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+}
+
+class SqliteBlobs implements BlobStore {
+  private readonly stmts;
+
+  constructor(db: Database.Database) {
+    this.stmts = {
+      put: db.prepare('INSERT INTO blobs (id, name, media_type, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING'),
+      get: db.prepare<[string], { data: Buffer }>('SELECT data FROM blobs WHERE id = ?'),
+      delete: db.prepare<[string]>('DELETE FROM blobs WHERE id = ?'),
+    };
+  }
+
+  async put(bytes: Uint8Array, meta: BlobMeta): Promise<{ id: string; size: number }> {
+    const id = createHash('sha256').update(bytes).digest('hex');
+    this.stmts.put.run(id, meta.name, meta.mediaType, bytes.byteLength, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), new Date().toISOString());
+    return { id, size: bytes.byteLength };
+  }
+
+  async get(id: string): Promise<Uint8Array | undefined> {
+    const row = this.stmts.get.get(id);
+    return row ? new Uint8Array(row.data) : undefined;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.stmts.delete.run(id).changes > 0;
+  }
+}
