@@ -36,7 +36,7 @@ export type RunEventType =
 
 export interface RunEvent {
   runId: string;
-  /** Monotonic per run; SSE clients resume with it as Last-Event-ID. */
+  /** Monotonic per run; SSE clients resume with it as Last-Event-ID. `node.progress` repeats the last number. */
   seq: number;
   type: RunEventType;
   at: string;

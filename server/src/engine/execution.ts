@@ -372,7 +372,10 @@ export class RunExecution {
   }
 
   private emit(type: RunEventType, nodeId?: string, data?: Record<string, unknown>): void {
-    const event: RunEvent = { runId: this.run.id, seq: ++this.seq, type, at: now(), ...(nodeId ? { nodeId } : {}), ...(data ? { data } : {}) };
+    // Progress is ephemeral (never stored), so it reuses the last number instead of leaving gaps a
+    // reconnecting client would wait for.
+    const seq = type === 'node.progress' ? this.seq : ++this.seq;
+    const event: RunEvent = { runId: this.run.id, seq, type, at: now(), ...(nodeId ? { nodeId } : {}), ...(data ? { data } : {}) };
     const write = this.deps.journal.appendEvent(event).catch(() => { /* events are a log; the node checkpoints are the truth */ });
     this.pendingWrites.add(write);
     void write.finally(() => this.pendingWrites.delete(write));

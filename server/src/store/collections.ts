@@ -2,7 +2,7 @@ import type { CollectionSpec } from './port.js';
 
 /** Every collection the server uses, with the fields it queries by. Adapters create tables and indexes from this. */
 export const COLLECTIONS = {
-  workflows: { indexes: ['updatedAt', 'name'] },
+  workflows: { indexes: ['updatedAt', 'name', 'revision'] },
   workflow_versions: { indexes: ['workflowId', 'version'] },
   runs: { indexes: ['workflowId', 'status', 'createdAt'] },
   run_nodes: { indexes: ['runId'] },

@@ -1,0 +1,139 @@
+import { Router, type Response } from 'express';
+import { ErrorCodes, MedflowError, TERMINAL_RUN_STATUSES, type RunEvent } from '@medflow/sdk';
+import { z } from 'zod';
+import type { RunService } from '../runs/run-service.js';
+import type { BlobStore } from '../store/index.js';
+import type { WorkflowService } from '../workflows/workflow-service.js';
+import { readRunRequest, uploadParser } from './start-run.js';
+import { parse } from './validate.js';
+
+const RunParams = z.object({ id: z.uuid('run id must be a UUID') });
+const WorkflowParams = z.object({ id: z.uuid('workflow id must be a UUID') });
+const StartQuery = z.object({
+  wait: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1'),
+  timeoutMs: z.coerce.number().int().min(1).max(300_000).default(60_000),
+});
+const ListQuery = z.object({
+  workflowId: z.uuid().optional(),
+  status: z.enum(['queued', 'running', 'waiting_review', 'completed', 'failed', 'cancelled']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const CancelBody = z.object({ reason: z.string().max(500).optional() }).default({});
+const TERMINAL_EVENTS = new Set(['run.completed', 'run.failed', 'run.cancelled']);
+const KEEPALIVE_MS = 15_000;
+
+export function runsRouter(runs: RunService, workflows: WorkflowService, blobs: BlobStore, maxUploadBytes: number): { workflowRuns: Router; runs: Router } {
+  const workflowRuns = Router({ mergeParams: true });
+  const upload = uploadParser(maxUploadBytes);
+
+  /**
+   * Starts a run. 202 with the run at once; with `?wait=true`, 201 with the run and node results once
+   * it settles (or its current state after `timeoutMs`).
+   */
+  workflowRuns.post('/:id/runs', (req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : next()), async (req, res) => {
+    const { id } = parse(WorkflowParams, req.params, 'params');
+    const { wait, timeoutMs } = parse(StartQuery, req.query, 'query');
+    const { inputs, version } = await readRunRequest(req, id, workflows, blobs);
+    const { run, done } = await runs.start(id, inputs, version);
+    res.location(`/api/runs/${run.id}`);
+    if (!wait) {
+      res.status(202).json({ run });
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
+    clearTimeout(timer);
+    res.status(201).json(await runs.get(run.id));
+  });
+
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const q = parse(ListQuery, req.query, 'query');
+    const list = await runs.list({ ...(q.workflowId ? { workflowId: q.workflowId } : {}), ...(q.status ? { status: q.status } : {}) }, q.limit, q.offset);
+    res.json({ runs: list.map(({ document, ...rest }) => ({ ...rest, nodeCount: document.nodes.length })) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { id } = parse(RunParams, req.params, 'params');
+    res.json(await runs.get(id));
+  });
+
+  router.post('/:id/cancel', async (req, res) => {
+    const { id } = parse(RunParams, req.params, 'params');
+    const { reason } = parse(CancelBody, req.body ?? {}, 'body');
+    res.json({ run: await runs.cancel(id, reason) });
+  });
+
+  /** A file a run received or produced (scans and recordings for the run view). */
+  router.get('/:id/files/:fileId', async (req, res) => {
+    const { id } = parse(RunParams, req.params, 'params');
+    const fileId = parse(z.string().regex(/^[a-f0-9]{64}$/, 'fileId must be a sha256 hex digest'), req.params.fileId, 'params');
+    const detail = await runs.get(id);
+    const ref = findFileRef({ inputs: detail.run.inputs, nodes: detail.nodes.map((n) => n.outputs) }, fileId);
+    const bytes = ref ? await blobs.get(fileId) : undefined;
+    if (!ref || !bytes) throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: 'this run has no such file', details: { fileId } });
+    res.setHeader('Content-Type', ref.mediaType);
+    res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(ref.name)}`);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.send(Buffer.from(bytes));
+  });
+
+  /**
+   * Server-sent events: stored events after Last-Event-ID (or `?after=`), then live ones. The stream
+   * ends after the run's terminal event; a client reconnecting with Last-Event-ID misses nothing.
+   */
+  router.get('/:id/events', async (req, res) => {
+    const { id } = parse(RunParams, req.params, 'params');
+    const after = Number(req.get('Last-Event-ID') ?? req.query.after ?? 0) || 0;
+    const { run } = await runs.get(id);
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.write('retry: 2000\n\n');
+    let lastSent = after;
+    let replaying = true;
+    const buffered: RunEvent[] = [];
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(keepalive);
+      unsubscribe();
+      res.end();
+    };
+    const send = (event: RunEvent) => {
+      if (closed) return;
+      if (event.type !== 'node.progress') {
+        if (event.seq <= lastSent) return;
+        lastSent = event.seq;
+      }
+      writeEvent(res, event);
+      if (TERMINAL_EVENTS.has(event.type)) close();
+    };
+    const unsubscribe = runs.subscribe(id, (event) => (replaying ? buffered.push(event) : send(event)));
+    const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+    req.on('close', close);
+    for (const event of await runs.history(id, after)) send(event);
+    replaying = false;
+    for (const event of buffered) send(event);
+    if (!closed && TERMINAL_RUN_STATUSES.includes(run.status) && !runs.isLive(id)) close();
+  });
+
+  return { workflowRuns, runs: router };
+}
+
+function writeEvent(res: Response, event: RunEvent): void {
+  // Progress events carry no id: they are not stored, so they must not move a client's Last-Event-ID.
+  const id = event.type === 'node.progress' ? '' : `id: ${event.seq}\n`;
+  res.write(`${id}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+}
+
+function findFileRef(value: unknown, fileId: string, depth = 0): { name: string; mediaType: string } | undefined {
+  if (depth > 50 || value === null || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.fileId === fileId && typeof v.mediaType === 'string' && typeof v.name === 'string') return { name: v.name, mediaType: v.mediaType };
+  for (const child of Object.values(v)) {
+    const found = findFileRef(child, fileId, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,35 @@
+import { ErrorCodes, MedflowError } from '@medflow/sdk';
+import type { z } from 'zod';
+import { problemsFromZod, type Problem } from '../engine/index.js';
+
+/**
+ * Parses a request part with zod; on failure throws a 400 that names every bad field:
+ * `{ code: 'VALIDATION_FAILED', details: { problems: [{ path: 'body.nodes.0.id', message }] } }`.
+ */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw invalid(problemsFromZod(result.error, [where]));
+}
+
+export function invalid(problems: Problem[], code: string = ErrorCodes.VALIDATION_FAILED): MedflowError {
+  return new MedflowError({
+    code, category: 'USER',
+    message: problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; '),
+    details: { problems },
+  });
+}
+
+/**
+ * Refuses `__proto__` keys anywhere in a JSON body. JSON.parse keeps them as plain keys, and any later
+ * merge into an object would then replace that object's prototype.
+ */
+export function findProtoKey(value: unknown, path: string[] = [], depth = 0): string | undefined {
+  if (depth > 200 || value === null || typeof value !== 'object') return undefined;
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return [...path, key].join('.');
+    const found = findProtoKey((value as Record<string, unknown>)[key], [...path, key], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const PoolsSchema = z.string().regex(/^(\s*[a-z][a-z0-9-]*=\d+\s*)(,\s*[a-z][a-z0-9-]*=\d+\s*)*$/, 'use name=count pairs, e.g. "gpu=1,ocr=2"')
+  .transform((s) => Object.fromEntries(s.split(',').map((pair) => { const [k, v] = pair.split('='); return [k!.trim(), Number(v)]; })));
+
+/** Every setting comes from the environment (see README "Configuration"), checked at start-up. */
+export const ConfigSchema = z.object({
+  MEDFLOW_HOST: z.string().default('127.0.0.1'),
+  MEDFLOW_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  MEDFLOW_DATA_DIR: z.string().default('./data'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  MEDFLOW_DURABILITY: z.enum(['normal', 'full']).default('normal'),
+  MEDFLOW_MAX_UPLOAD_MB: z.coerce.number().min(1).max(2048).default(50),
+  MEDFLOW_MAX_JSON_MB: z.coerce.number().min(1).max(512).default(10),
+  MEDFLOW_POOLS: PoolsSchema.prefault('gpu=1,cpu-heavy=2'),
+  MEDFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  MEDFLOW_EDITOR_DIR: z.string().optional(),
+});
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  mongodbUri?: string;
+  durability: 'normal' | 'full';
+  maxUploadBytes: number;
+  maxJsonBytes: number;
+  pools: Record<string, number>;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  editorDir?: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = ConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([k, v]) => k in ConfigSchema.shape && v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    host: c.MEDFLOW_HOST,
+    port: c.MEDFLOW_PORT,
+    dataDir: resolve(c.MEDFLOW_DATA_DIR),
+    ...(c.MONGODB_URI ? { mongodbUri: c.MONGODB_URI } : {}),
+    durability: c.MEDFLOW_DURABILITY,
+    maxUploadBytes: Math.round(c.MEDFLOW_MAX_UPLOAD_MB * 1024 * 1024),
+    maxJsonBytes: Math.round(c.MEDFLOW_MAX_JSON_MB * 1024 * 1024),
+    pools: c.MEDFLOW_POOLS,
+    logLevel: c.MEDFLOW_LOG_LEVEL,
+    ...(c.MEDFLOW_EDITOR_DIR ? { editorDir: resolve(c.MEDFLOW_EDITOR_DIR) } : {}),
+  };
+}

@@ -1,0 +1,109 @@
+import { ErrorCodes, MedflowError, TERMINAL_RUN_STATUSES, type NodeRunRecord, type RunEvent, type RunRecord, type RunStatus } from '@medflow/sdk';
+import type { Engine } from '../engine/index.js';
+import type { Logger } from '../logger.js';
+import type { DocumentStore } from '../store/index.js';
+import type { WorkflowService } from '../workflows/workflow-service.js';
+import type { StoredEvent, StoredNodeRecord } from './store-journal.js';
+
+export interface RunDetail {
+  run: RunRecord;
+  /** One record per node of the run's document, in document order; nodes not reached yet are `pending`. */
+  nodes: NodeRunRecord[];
+}
+
+const notFound = (id: string) => new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `run "${id}" not found`, details: { id } });
+
+/** Starts, reads, cancels and recovers runs; fans run events out to live subscribers. */
+export class RunService {
+  private readonly subscribers = new Map<string, Set<(event: RunEvent) => void>>();
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly engine: Engine,
+    private readonly workflows: WorkflowService,
+    private readonly logger: Logger,
+  ) {
+    engine.on((event) => {
+      for (const listener of this.subscribers.get(event.runId) ?? []) listener(event);
+    });
+  }
+
+  private get runs() { return this.store.collection<RunRecord>('runs'); }
+  private get nodes() { return this.store.collection<StoredNodeRecord>('run_nodes'); }
+  private get events() { return this.store.collection<StoredEvent>('run_events'); }
+
+  async start(workflowId: string, inputs: Record<string, unknown>, version?: number | 'draft'): Promise<{ run: RunRecord; done: Promise<RunRecord> }> {
+    const chosen = await this.workflows.documentForRun(workflowId, version);
+    return this.engine.start(chosen.document, inputs, { workflowId, workflowVersion: chosen.version });
+  }
+
+  async get(id: string): Promise<RunDetail> {
+    const run = await this.runs.get(id);
+    if (!run) throw notFound(id);
+    const stored = new Map((this.engine.liveNodes(id) ?? (await this.nodes.find({ runId: id }))).map((n) => [n.nodeId, n]));
+    const nodes = run.document.nodes.map((n) => {
+      const rec = stored.get(n.id) ?? { runId: id, nodeId: n.id, status: 'pending' as const, attempts: 0 };
+      const { id: _storageId, ...plain } = rec as StoredNodeRecord;
+      return plain;
+    });
+    return { run, nodes };
+  }
+
+  async list(filter: { workflowId?: string; status?: RunStatus }, limit: number, skip: number): Promise<RunRecord[]> {
+    const where: Record<string, string> = {};
+    if (filter.workflowId) where.workflowId = filter.workflowId;
+    if (filter.status) where.status = filter.status;
+    return this.runs.find(where, { sort: { field: 'createdAt', direction: 'desc' }, limit, skip });
+  }
+
+  async cancel(id: string, reason?: string): Promise<RunRecord> {
+    const detail = await this.get(id);
+    if (TERMINAL_RUN_STATUSES.includes(detail.run.status)) {
+      throw new MedflowError({ code: ErrorCodes.CONFLICT, category: 'USER', message: `run is already ${detail.run.status}`, details: { status: detail.run.status } });
+    }
+    if (this.engine.isActive(id)) await this.engine.cancel(id, reason);
+    else await this.engine.cancel({ run: detail.run, nodes: detail.nodes, lastSeq: await this.lastSeq(id) }, reason);
+    return (await this.get(id)).run;
+  }
+
+  /** Events stored after `afterSeq`, in order. */
+  async history(id: string, afterSeq: number): Promise<RunEvent[]> {
+    const events = await this.events.find({ runId: id }, { sort: { field: 'seq', direction: 'asc' } });
+    return events.filter((e) => e.seq > afterSeq).map(({ id: _storageId, ...event }) => event);
+  }
+
+  subscribe(runId: string, listener: (event: RunEvent) => void): () => void {
+    let set = this.subscribers.get(runId);
+    if (!set) this.subscribers.set(runId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.subscribers.delete(runId);
+    };
+  }
+
+  isLive(runId: string): boolean {
+    return this.engine.isActive(runId);
+  }
+
+  /** After a crash or restart: continues every run that was executing. Returns how many. */
+  async recoverInterrupted(): Promise<number> {
+    const interrupted = await this.runs.find({ status: { $in: ['running', 'queued'] } });
+    for (const run of interrupted) {
+      try {
+        const nodes = (await this.nodes.find({ runId: run.id })).map(({ id: _storageId, ...n }) => n);
+        await this.engine.resume({ run, nodes, lastSeq: await this.lastSeq(run.id) });
+        this.logger.info('run resumed after restart', { runId: run.id, completedNodes: nodes.filter((n) => n.status === 'completed').length });
+      } catch (error) {
+        this.logger.error('run could not be resumed', { runId: run.id, error: (error as Error).message });
+        await this.runs.put({ ...run, status: 'failed', error: { code: 'RESUME_FAILED', category: 'SYSTEM', message: (error as Error).message }, finishedAt: new Date().toISOString() });
+      }
+    }
+    return interrupted.length;
+  }
+
+  private async lastSeq(runId: string): Promise<number> {
+    const [last] = await this.events.find({ runId }, { sort: { field: 'seq', direction: 'desc' }, limit: 1 });
+    return last?.seq ?? 0;
+  }
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCodes, MedflowError, WorkflowDocumentSchema, type RunInputDescriptor, type WorkflowDocument } from '@medflow/sdk';
+import type { Engine, Problem } from '../engine/index.js';
+import type { DocumentStore } from '../store/index.js';
+
+export interface WorkflowRecord {
+  id: string;
+  name: string;
+  description?: string;
+  /** The editable document. It may be invalid while being built; publishing requires it to be valid. */
+  draft: WorkflowDocument;
+  /** Increases on every save; a save naming an older revision is refused (two editors, one workflow). */
+  revision: number;
+  latestVersion?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WorkflowVersionRecord {
+  id: string;
+  workflowId: string;
+  version: number;
+  document: WorkflowDocument;
+  note?: string;
+  publishedAt: string;
+}
+
+export interface WorkflowAnalysis {
+  valid: boolean;
+  problems: Problem[];
+  inputs: RunInputDescriptor[];
+  outputs: string[];
+}
+
+const notFound = (what: string, id: string) => new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `${what} "${id}" not found`, details: { id } });
+
+/** Workflows with drafts and immutable published versions. */
+export class WorkflowService {
+  constructor(private readonly store: DocumentStore, private readonly engine: Engine) {}
+
+  private get workflows() { return this.store.collection<WorkflowRecord>('workflows'); }
+  private get versions() { return this.store.collection<WorkflowVersionRecord>('workflow_versions'); }
+
+  analyse(document: unknown): WorkflowAnalysis {
+    const result = this.engine.plan(document);
+    if (!result.ok) return { valid: false, problems: result.problems, inputs: [], outputs: [] };
+    return { valid: true, problems: [], inputs: result.plan.runInputs, outputs: result.plan.runOutputs.map((o) => o.name) };
+  }
+
+  async list(): Promise<WorkflowRecord[]> {
+    return this.workflows.find({}, { sort: { field: 'updatedAt', direction: 'desc' }, limit: 1000 });
+  }
+
+  async get(id: string): Promise<WorkflowRecord> {
+    const record = await this.workflows.get(id);
+    if (!record) throw notFound('workflow', id);
+    return record;
+  }
+
+  async create(document: WorkflowDocument): Promise<WorkflowRecord> {
+    const now = new Date().toISOString();
+    const record: WorkflowRecord = {
+      id: randomUUID(), name: document.name, ...(document.description ? { description: document.description } : {}),
+      draft: document, revision: 1, createdAt: now, updatedAt: now,
+    };
+    await this.workflows.insert(record);
+    return record;
+  }
+
+  /** Saves the draft; with `expectedRevision`, refuses to overwrite a newer save (HTTP 409). */
+  async saveDraft(id: string, document: WorkflowDocument, expectedRevision?: number): Promise<WorkflowRecord> {
+    const current = await this.get(id);
+    if (expectedRevision !== undefined && expectedRevision !== current.revision) {
+      throw new MedflowError({
+        code: ErrorCodes.CONFLICT, category: 'USER',
+        message: `workflow was saved elsewhere (revision ${current.revision}, you edited ${expectedRevision}); reload before saving`,
+        details: { currentRevision: current.revision, expectedRevision },
+      });
+    }
+    const next: WorkflowRecord = {
+      ...current, name: document.name, draft: document, revision: current.revision + 1, updatedAt: new Date().toISOString(),
+    };
+    if (document.description) next.description = document.description; else delete next.description;
+    // Compare-and-set on the revision: of two concurrent saves, exactly one wins.
+    if (!(await this.workflows.replaceIf(id, { revision: current.revision }, next))) {
+      throw new MedflowError({ code: ErrorCodes.CONFLICT, category: 'USER', message: 'workflow was saved concurrently; reload before saving', details: { currentRevision: current.revision + 1 } });
+    }
+    return next;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.get(id);
+    await this.versions.deleteMany({ workflowId: id });
+    await this.workflows.delete(id);
+  }
+
+  /** Publishes the current draft as the next immutable version; only a valid workflow can be published. */
+  async publish(id: string, note?: string): Promise<WorkflowVersionRecord> {
+    const current = await this.get(id);
+    this.engine.planOrThrow(current.draft);
+    const version = (current.latestVersion ?? 0) + 1;
+    const record: WorkflowVersionRecord = {
+      id: `${id}@${version}`, workflowId: id, version, document: current.draft,
+      ...(note ? { note } : {}), publishedAt: new Date().toISOString(),
+    };
+    await this.versions.insert(record);
+    await this.workflows.put({ ...(await this.get(id)), latestVersion: version, updatedAt: record.publishedAt });
+    return record;
+  }
+
+  async listVersions(id: string): Promise<WorkflowVersionRecord[]> {
+    await this.get(id);
+    return this.versions.find({ workflowId: id }, { sort: { field: 'version', direction: 'desc' } });
+  }
+
+  async getVersion(id: string, version: number): Promise<WorkflowVersionRecord> {
+    const record = await this.versions.get(`${id}@${version}`);
+    if (!record) throw notFound('workflow version', `${id}@${version}`);
+    return record;
+  }
+
+  /** Makes an old version the draft again; published versions themselves never change. */
+  async restore(id: string, version: number): Promise<WorkflowRecord> {
+    const old = await this.getVersion(id, version);
+    return this.saveDraft(id, WorkflowDocumentSchema.parse(old.document));
+  }
+
+  /** The document a run should execute: a published version, the latest one, or the draft. */
+  async documentForRun(id: string, version: number | 'draft' | undefined): Promise<{ document: WorkflowDocument; version: number | 'draft' }> {
+    const record = await this.get(id);
+    if (version === 'draft') return { document: record.draft, version: 'draft' };
+    const chosen = version ?? record.latestVersion;
+    if (chosen === undefined) {
+      throw new MedflowError({
+        code: 'WORKFLOW_NOT_PUBLISHED', category: 'USER',
+        message: 'workflow has no published version; publish it, or run the draft with "version": "draft"',
+        details: { workflowId: id },
+      });
+    }
+    return { document: (await this.getVersion(id, chosen)).document, version: chosen };
+  }
+}
