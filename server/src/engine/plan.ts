@@ -71,6 +71,8 @@ export function planWorkflow(raw: unknown, registry: NodeRegistry): PlanResult {
   });
 
   const seenEdges = new Set<string>();
+  // Inputs some edge points at, valid or not: an input whose only edge is broken is reported once, on the edge.
+  const targeted = new Set(document.edges.map((e) => `${e.to.node}.${e.to.port}`));
   document.edges.forEach((edge, i) => {
     const at = `edges.${i}`;
     const from = nodes.get(edge.from.node);
@@ -108,7 +110,7 @@ export function planWorkflow(raw: unknown, registry: NodeRegistry): PlanResult {
 
   for (const planned of nodes.values()) {
     for (const [name, spec] of Object.entries(planned.inputs)) {
-      if (!spec.optional && !planned.incoming.has(name)) {
+      if (!spec.optional && !targeted.has(`${planned.node.id}.${name}`)) {
         const i = document.nodes.indexOf(planned.node);
         problems.push({ code: 'INPUT_NOT_CONNECTED', path: `nodes.${i}`, nodeId: planned.node.id, message: `required input "${name}" of ${planned.node.id} is not connected` });
       }

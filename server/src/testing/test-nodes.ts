@@ -65,5 +65,13 @@ export function testNodes(calls: Map<string, number> = new Map()): AnyNodeDefini
     config: z.object({}),
     async execute() { return { text: 42 as unknown as string }; },
   });
-  return [sleepNode, flaky, gate, gpu, liar] as unknown as AnyNodeDefinition[];
+  const ocr = defineNode({
+    type: 'test/ocr', version: 1,
+    display: { title: t('OCR', 'OCR'), category: 'ai', description: t('', '') },
+    inputs: { image: port(PortKinds.image), hint: port(PortKinds.text, { optional: true }) },
+    outputs: { text: port(PortKinds.text) },
+    config: z.object({ lang: z.enum(['jpn', 'eng']) }),
+    async execute() { return { text: '' }; },
+  });
+  return [sleepNode, flaky, gate, gpu, liar, ocr] as unknown as AnyNodeDefinition[];
 }

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { SuspendSignal, type AnyNodeDefinition, type FileRef, type NodeContext } from '@medflow/sdk';
+
+/** Calls a node the way the engine does (config parsed by its schema), with in-memory files. */
+export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: Record<string, unknown> = {}, runInputs: Record<string, unknown> = {}, files = new Map<string, Uint8Array>()) {
+  const parsed = def.config.parse(config);
+  const ctx: NodeContext = {
+    config: parsed, runId: 'r', nodeId: 'n', attempt: 1, signal: new AbortController().signal,
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+    progress() {},
+    services: {
+      files: {
+        async read(ref: FileRef) { const b = files.get(ref.fileId); if (!b) throw new Error('missing'); return b; },
+        async write(bytes: Uint8Array, meta: { name: string; mediaType: string }) {
+          const fileId = createHash('sha256').update(bytes).digest('hex');
+          files.set(fileId, bytes);
+          return { fileId, size: bytes.length, ...meta };
+        },
+      },
+    },
+    runInputs,
+    suspend(request) { throw new SuspendSignal(request); },
+  };
+  return def.execute(ctx, inputs as never);
+}
+
+export const incoming = (node: string, value: unknown, port = 'out') => ({ from: { node, port }, value });

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { builtinNodes } from '@medflow/nodes-builtin';
+import { isMedflowError, type RunRecord } from '@medflow/sdk';
+import { Engine, MemoryJournal, NodeRegistry, ResourcePools } from '../engine/index.js';
+import { createFileService } from '../services/file-service.js';
+import { MemoryBlobs } from '../store/index.js';
+import { readCliInputs, UsageError } from './inputs.js';
+import { ProgressDisplay } from './progress.js';
+
+const USAGE = `medflow — run clinical workflows from the terminal (nothing leaves this machine)
+
+Usage:
+  medflow run <flow.json> [--input name=value | --input name=@file]... [--quiet]
+  medflow validate <flow.json>
+  medflow node-types
+
+<flow.json> is a workflow document, or an exported workflow ({ "document": ... } / { "workflow": { "draft": ... } }).
+Results are printed to stdout as JSON; progress goes to stderr.
+Exit codes: 0 completed, 1 failed, 2 bad usage or invalid workflow, 3 waiting for review, 130 cancelled.`;
+
+export const EXIT = { completed: 0, failed: 1, usage: 2, waiting: 3, cancelled: 130 } as const;
+
+function createEngine() {
+  const blobs = new MemoryBlobs();
+  const files = createFileService(blobs);
+  const registry = new NodeRegistry().registerAll(builtinNodes);
+  const engine = new Engine({ registry, journal: new MemoryJournal(), pools: new ResourcePools({ gpu: 1, 'cpu-heavy': 2 }), services: () => ({ files }) });
+  return { engine, blobs };
+}
+
+async function readFlow(path: string | undefined): Promise<unknown> {
+  if (!path) throw new UsageError('missing <flow.json>');
+  let text: string;
+  try { text = await readFile(path, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  let json: any;
+  try { json = JSON.parse(text); } catch (e) { throw new UsageError(`${path} is not valid JSON: ${(e as Error).message}`); }
+  return json?.workflow?.draft ?? json?.document ?? json;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true, strict: true,
+    options: { input: { type: 'string', short: 'i', multiple: true }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, file] = positionals;
+  if (values.help || !command) { process.stdout.write(`${USAGE}\n`); return values.help ? 0 : EXIT.usage; }
+  const { engine, blobs } = createEngine();
+
+  if (command === 'node-types') {
+    for (const t of engine.registry.catalogue()) process.stdout.write(`${t.type}@${t.version}\t${t.display.title.ja} / ${t.display.title.en}\n`);
+    return 0;
+  }
+  if (command === 'validate') {
+    const result = engine.plan(await readFlow(file));
+    if (result.ok) { process.stdout.write(`OK: ${result.plan.nodes.size} nodes; inputs: ${result.plan.runInputs.map((i) => `${i.name} (${i.kind}${i.required ? ', required' : ''})`).join(', ') || 'none'}\n`); return 0; }
+    for (const p of result.problems) process.stderr.write(`✖ ${p.path}: ${p.message}\n`);
+    return EXIT.usage;
+  }
+  if (command !== 'run') throw new UsageError(`unknown command "${command}"`);
+
+  const document = await readFlow(file);
+  const plan = engine.planOrThrow(document);
+  const inputs = await readCliInputs(values.input ?? [], plan.runInputs, blobs);
+  const display = values.quiet ? undefined : new ProgressDisplay(plan.document.nodes.map((n) => ({ id: n.id, label: n.label ?? n.id })));
+  engine.on((event) => display?.update(event));
+  const { run, done } = await engine.start(document, inputs);
+  const onInterrupt = () => { void engine.cancel(run.id, 'interrupted from the terminal'); };
+  process.once('SIGINT', onInterrupt);
+  const final: RunRecord = await done;
+  process.off('SIGINT', onInterrupt);
+  display?.finish();
+  process.stdout.write(`${JSON.stringify({ runId: final.id, status: final.status, outputs: final.outputs, ...(final.error ? { error: final.error } : {}) }, null, 2)}\n`);
+  if (final.status === 'failed' && final.error) process.stderr.write(`✖ ${final.error.code}: ${final.error.message}\n`);
+  return final.status === 'completed' ? EXIT.completed : final.status === 'waiting_review' ? EXIT.waiting : final.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`medflow: ${(error as Error).message}\n\n${USAGE}\n`);
+      process.exitCode = EXIT.usage;
+    } else if (isMedflowError(error) && error.category === 'USER') {
+      process.stderr.write(`medflow: ${error.message}\n`);
+      const problems = (error.details.problems as Array<{ path: string; message: string }> | undefined) ?? [];
+      for (const p of problems) process.stderr.write(`  ✖ ${p.path}: ${p.message}\n`);
+      process.exitCode = EXIT.usage;
+    } else {
+      process.stderr.write(`medflow: internal error: ${(error as Error).message}\n`);
+      process.exitCode = EXIT.failed;
+    }
+  },
+);
