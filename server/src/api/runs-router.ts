@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { ErrorCodes, MedflowError, TERMINAL_RUN_STATUSES, type RunEvent } from '@medflow/sdk';
 import { z } from 'zod';
-import type { RunService } from '../runs/run-service.js';
+import { detailOf, type RunService } from '../runs/run-service.js';
 import type { BlobStore } from '../store/index.js';
 import type { WorkflowService } from '../workflows/workflow-service.js';
 import { readRunRequest, uploadParser } from './start-run.js';
@@ -35,16 +35,17 @@ export function runsRouter(runs: RunService, workflows: WorkflowService, blobs: 
     const { id } = parse(WorkflowParams, req.params, 'params');
     const { wait, timeoutMs } = parse(StartQuery, req.query, 'query');
     const { inputs, version } = await readRunRequest(req, id, workflows, blobs);
-    const { run, done } = await runs.start(id, inputs, version);
-    res.location(`/api/runs/${run.id}`);
+    const handle = await runs.start(id, inputs, version);
+    res.location(`/api/runs/${handle.run.id}`);
     if (!wait) {
-      res.status(202).json({ run });
+      res.status(202).json({ run: handle.run });
       return;
     }
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([done, new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
+    const settled = await Promise.race([handle.done, new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), timeoutMs); })]);
     clearTimeout(timer);
-    res.status(201).json(await runs.get(run.id));
+    // A settled run is answered from the engine's records (already in the store); a slow one from the store.
+    res.status(201).json(settled ? detailOf(settled, handle.nodes()) : await runs.get(handle.run.id));
   });
 
   const router = Router();

@@ -36,6 +36,8 @@ export interface RunHandle {
   run: RunRecord;
   /** Settles when the run completes, fails, is cancelled or starts waiting for a person. */
   done: Promise<RunRecord>;
+  /** The node records as the engine holds them (what the journal was given). */
+  nodes(): NodeRunRecord[];
 }
 
 /**
@@ -60,8 +62,15 @@ export class Engine {
     this.maxInterruptions = options.maxInterruptions ?? 3;
   }
 
+  /** Plans of documents seen before, by identity: published versions are immutable and reused. */
+  private readonly plans = new WeakMap<object, ExecutionPlan>();
+
   plan(document: unknown): PlanResult {
-    return planWorkflow(document, this.registry);
+    const cached = typeof document === 'object' && document !== null ? this.plans.get(document) : undefined;
+    if (cached) return { ok: true, plan: cached };
+    const result = planWorkflow(document, this.registry);
+    if (result.ok && typeof document === 'object' && document !== null) this.plans.set(document, result.plan);
+    return result;
   }
 
   /** Plans a document and throws a USER error listing every problem when it is invalid. */
@@ -94,7 +103,7 @@ export class Engine {
     };
     const execution = this.track(new RunExecution(run, plan, this.deps()));
     await execution.start().catch((error) => { this.active.delete(run.id); throw error; });
-    return { run, done: execution.done };
+    return { run, done: execution.done, nodes: () => execution.nodeRecords() };
   }
 
   /**
@@ -104,15 +113,14 @@ export class Engine {
   async resume(snapshot: RunSnapshot, decision?: { nodeId: string; data: unknown }): Promise<RunHandle> {
     const live = this.active.get(snapshot.run.id);
     if (live) {
-      if (!decision) return { run: live.run, done: live.done };
-      live.resumeWaiting(decision.nodeId, decision.data);
-      return { run: live.run, done: live.done };
+      if (decision) live.resumeWaiting(decision.nodeId, decision.data);
+      return { run: live.run, done: live.done, nodes: () => live.nodeRecords() };
     }
     const plan = this.planOrThrow(snapshot.run.document);
     const execution = new RunExecution({ ...snapshot.run }, plan, this.deps(), { nodes: snapshot.nodes, lastSeq: snapshot.lastSeq });
     this.track(execution);
     await execution.resume(decision).catch((error) => { this.active.delete(snapshot.run.id); throw error; });
-    return { run: execution.run, done: execution.done };
+    return { run: execution.run, done: execution.done, nodes: () => execution.nodeRecords() };
   }
 
   /** Cancels a run: an executing one is aborted; a stored one waiting for review is closed. */

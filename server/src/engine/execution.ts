@@ -210,13 +210,18 @@ export class RunExecution {
   private async runNode(planned: PlannedNode, rec: NodeRunRecord, inputs: Record<string, unknown>): Promise<void> {
     const id = planned.node.id;
     const started = Date.now();
+    let startedWrite: Promise<void> = Promise.resolve();
     try {
       rec.status = 'running';
       rec.inputs = inputs;
       rec.startedAt = new Date(started).toISOString();
       rec.attempts += 1;
       delete rec.error; delete rec.outputs; delete rec.finishedAt; delete rec.durationMs; delete rec.skipReason;
-      await this.deps.journal.saveNode(rec);
+      // The "running" record only counts attempts and interruptions; the node need not wait for it. It is
+      // awaited with the completion record below (journals apply writes to one record in call order), so a
+      // fast node costs one commit, not two.
+      startedWrite = this.deps.journal.saveNode(rec);
+      startedWrite.catch(() => {});
       this.emit('node.started', id, { attempt: rec.attempts, type: planned.def.type });
 
       let release: (() => void) | undefined;
@@ -234,18 +239,18 @@ export class RunExecution {
       rec.outputs = outputs;
       rec.finishedAt = now();
       rec.durationMs = Date.now() - started;
-      await this.deps.journal.saveNode(rec);
+      await Promise.all([startedWrite, this.deps.journal.saveNode(rec)]);
       if (planned.def.role === 'output' && planned.def.runOutputName) this.run.outputs[planned.def.runOutputName(planned.config)] = outputs.value;
       this.emit('node.completed', id, { durationMs: rec.durationMs, outputs: Object.keys(outputs) });
     } catch (error) {
-      await this.settleNodeError(rec, error, started);
+      await this.settleNodeError(rec, error, started, startedWrite);
     } finally {
       this.running.delete(id);
       this.schedule(planned.outgoing.map((e) => e.to.node));
     }
   }
 
-  private async settleNodeError(rec: NodeRunRecord, error: unknown, started: number): Promise<void> {
+  private async settleNodeError(rec: NodeRunRecord, error: unknown, started: number, startedWrite: Promise<void>): Promise<void> {
     rec.finishedAt = now();
     rec.durationMs = Date.now() - started;
     if (error instanceof SuspendSignal) {
@@ -259,7 +264,7 @@ export class RunExecution {
       rec.error = toErrorInfo(error);
     }
     try {
-      await this.deps.journal.saveNode(rec);
+      await Promise.all([startedWrite, this.deps.journal.saveNode(rec)]);
     } catch (writeError) {
       this.recordFailure(toErrorInfo(writeError, 'JOURNAL_WRITE_FAILED'));
     }

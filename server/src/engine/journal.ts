@@ -3,6 +3,8 @@ import type { NodeRunRecord, RunEvent, RunRecord } from '@medflow/sdk';
 /**
  * Where the engine checkpoints runs. The engine awaits `saveNode` before it starts anything
  * downstream, so a node the journal has recorded as completed is never run again after a crash.
+ * Implementations must take a snapshot of the record when called and apply writes to the same record
+ * in call order, even when an earlier write is not awaited yet.
  * Implemented by the server over its DocumentStore; the engine knows no database.
  */
 export interface RunJournal {

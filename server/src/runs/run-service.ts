@@ -1,14 +1,25 @@
 import { ErrorCodes, MedflowError, TERMINAL_RUN_STATUSES, type NodeRunRecord, type RunEvent, type RunRecord, type RunStatus } from '@medflow/sdk';
-import type { Engine } from '../engine/index.js';
+import type { Engine, RunHandle } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type { DocumentStore } from '../store/index.js';
 import type { WorkflowService } from '../workflows/workflow-service.js';
-import type { StoredEvent, StoredNodeRecord } from './store-journal.js';
+import type { StoredEventChunk, StoredNodeRecord } from './store-journal.js';
 
 export interface RunDetail {
   run: RunRecord;
   /** One record per node of the run's document, in document order; nodes not reached yet are `pending`. */
   nodes: NodeRunRecord[];
+}
+
+/** Orders node records by the run's document, filling in nodes not reached yet. */
+export function detailOf(run: RunRecord, records: NodeRunRecord[]): RunDetail {
+  const byNode = new Map(records.map((n) => [n.nodeId, n]));
+  const nodes = run.document.nodes.map((n) => {
+    const rec = byNode.get(n.id) ?? { runId: run.id, nodeId: n.id, status: 'pending' as const, attempts: 0 };
+    const { id: _storageId, ...plain } = rec as StoredNodeRecord;
+    return plain;
+  });
+  return { run, nodes };
 }
 
 const notFound = (id: string) => new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `run "${id}" not found`, details: { id } });
@@ -30,9 +41,9 @@ export class RunService {
 
   private get runs() { return this.store.collection<RunRecord>('runs'); }
   private get nodes() { return this.store.collection<StoredNodeRecord>('run_nodes'); }
-  private get events() { return this.store.collection<StoredEvent>('run_events'); }
+  private get events() { return this.store.collection<StoredEventChunk>('run_events'); }
 
-  async start(workflowId: string, inputs: Record<string, unknown>, version?: number | 'draft'): Promise<{ run: RunRecord; done: Promise<RunRecord> }> {
+  async start(workflowId: string, inputs: Record<string, unknown>, version?: number | 'draft'): Promise<RunHandle> {
     const chosen = await this.workflows.documentForRun(workflowId, version);
     return this.engine.start(chosen.document, inputs, { workflowId, workflowVersion: chosen.version });
   }
@@ -40,13 +51,7 @@ export class RunService {
   async get(id: string): Promise<RunDetail> {
     const run = await this.runs.get(id);
     if (!run) throw notFound(id);
-    const stored = new Map((this.engine.liveNodes(id) ?? (await this.nodes.find({ runId: id }))).map((n) => [n.nodeId, n]));
-    const nodes = run.document.nodes.map((n) => {
-      const rec = stored.get(n.id) ?? { runId: id, nodeId: n.id, status: 'pending' as const, attempts: 0 };
-      const { id: _storageId, ...plain } = rec as StoredNodeRecord;
-      return plain;
-    });
-    return { run, nodes };
+    return detailOf(run, this.engine.liveNodes(id) ?? (await this.nodes.find({ runId: id })));
   }
 
   async list(filter: { workflowId?: string; status?: RunStatus }, limit: number, skip: number): Promise<RunRecord[]> {
@@ -68,8 +73,8 @@ export class RunService {
 
   /** Events stored after `afterSeq`, in order. */
   async history(id: string, afterSeq: number): Promise<RunEvent[]> {
-    const events = await this.events.find({ runId: id }, { sort: { field: 'seq', direction: 'asc' } });
-    return events.filter((e) => e.seq > afterSeq).map(({ id: _storageId, ...event }) => event);
+    const chunks = await this.events.find({ runId: id }, { sort: { field: 'id', direction: 'asc' } });
+    return chunks.flatMap((c) => c.events).filter((e) => e.seq > afterSeq);
   }
 
   subscribe(runId: string, listener: (event: RunEvent) => void): () => void {
@@ -103,7 +108,7 @@ export class RunService {
   }
 
   private async lastSeq(runId: string): Promise<number> {
-    const [last] = await this.events.find({ runId }, { sort: { field: 'seq', direction: 'desc' }, limit: 1 });
-    return last?.seq ?? 0;
+    const [last] = await this.events.find({ runId }, { sort: { field: 'id', direction: 'desc' }, limit: 1 });
+    return last?.events.at(-1)?.seq ?? 0;
   }
 }

@@ -3,28 +3,66 @@ import type { RunJournal } from '../engine/index.js';
 import type { DocumentStore } from '../store/index.js';
 
 export type StoredNodeRecord = NodeRunRecord & { id: string };
-export type StoredEvent = RunEvent & { id: string };
-
-export const nodeRecordId = (runId: string, nodeId: string) => `${runId}/${nodeId}`;
-export const eventId = (runId: string, seq: number) => `${runId}/${String(seq).padStart(8, '0')}`;
 
 /**
- * Checkpoints runs into the DocumentStore. Progress events are streamed live but not stored: a token
- * stream would otherwise write thousands of rows per run for no lasting value.
+ * Events are stored in chunks: consecutive events of one run written together share one row, whose id
+ * `<runId>/<zero-padded first seq>` sorts in event order.
+ */
+export interface StoredEventChunk {
+  id: string;
+  runId: string;
+  events: RunEvent[];
+}
+
+export const nodeRecordId = (runId: string, nodeId: string) => `${runId}/${nodeId}`;
+export const eventChunkId = (runId: string, firstSeq: number) => `${runId}/${String(firstSeq).padStart(10, '0')}`;
+
+/**
+ * Checkpoints runs into the DocumentStore.
+ *
+ * Events go into the run's open chunk, which is re-put on every event; the embedded store merges puts
+ * of one document within a commit, so a burst of events costs one row write. A chunk closes once
+ * written. Progress events are streamed live but never stored: a token stream would otherwise write
+ * thousands of rows per run for no lasting value.
  */
 export class StoreJournal implements RunJournal {
+  /** Last write per record, for stores that may apply unawaited writes out of order. */
+  private readonly tails = new Map<string, Promise<void>>();
+  private readonly openChunks = new Map<string, StoredEventChunk>();
+
   constructor(private readonly store: DocumentStore) {}
 
-  async saveRun(run: RunRecord): Promise<void> {
-    await this.store.collection<RunRecord>('runs').put(run);
+  saveRun(run: RunRecord): Promise<void> {
+    return this.ordered(`run:${run.id}`, 'runs', run);
   }
 
-  async saveNode(node: NodeRunRecord): Promise<void> {
-    await this.store.collection<StoredNodeRecord>('run_nodes').put({ ...node, id: nodeRecordId(node.runId, node.nodeId) });
+  saveNode(node: NodeRunRecord): Promise<void> {
+    const id = nodeRecordId(node.runId, node.nodeId);
+    return this.ordered(`node:${id}`, 'run_nodes', { ...node, id });
   }
 
-  async appendEvent(event: RunEvent): Promise<void> {
-    if (event.type === 'node.progress') return;
-    await this.store.collection<StoredEvent>('run_events').put({ ...event, id: eventId(event.runId, event.seq) });
+  appendEvent(event: RunEvent): Promise<void> {
+    if (event.type === 'node.progress') return Promise.resolve();
+    let chunk = this.openChunks.get(event.runId);
+    if (!chunk) {
+      chunk = { id: eventChunkId(event.runId, event.seq), runId: event.runId, events: [] };
+      this.openChunks.set(event.runId, chunk);
+    }
+    chunk.events.push(event);
+    const open = chunk;
+    const write = this.ordered(`events:${chunk.id}`, 'run_events', { ...chunk, events: [...chunk.events] });
+    // Later events start a new chunk once this one is on disk, so a row never grows past one burst.
+    void write.finally(() => { if (this.openChunks.get(event.runId) === open) this.openChunks.delete(event.runId); }).catch(() => {});
+    return write;
+  }
+
+  private ordered<T extends { id: string }>(key: string, collection: string, doc: T): Promise<void> {
+    const coll = this.store.collection<T>(collection);
+    if (this.store.writesInCallOrder) return coll.put(doc);
+    const snapshot = structuredClone(doc);
+    const write = (this.tails.get(key) ?? Promise.resolve()).catch(() => {}).then(() => coll.put(snapshot));
+    this.tails.set(key, write);
+    void write.finally(() => { if (this.tails.get(key) === write) this.tails.delete(key); }).catch(() => {});
+    return write;
   }
 }

@@ -6,7 +6,8 @@ export const COLLECTIONS = {
   workflow_versions: { indexes: ['workflowId', 'version'] },
   runs: { indexes: ['workflowId', 'status', 'createdAt'] },
   run_nodes: { indexes: ['runId'] },
-  run_events: { indexes: ['runId', 'seq'] },
+  // Event ids are `<runId>/<zero-padded seq>`, so sorting by id is sorting by seq: no second index to maintain.
+  run_events: { indexes: ['runId'] },
 } satisfies Record<string, CollectionSpec>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

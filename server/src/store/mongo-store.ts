@@ -29,6 +29,7 @@ const fieldKey = (field: string) => (field === 'id' ? '_id' : `f.${field.replace
 
 export class MongoStore implements DocumentStore {
   readonly kind = 'mongodb' as const;
+  readonly writesInCallOrder = false;
   readonly blobs: BlobStore;
   private readonly collections = new Map<string, MongoCollection<StoredDocument>>();
 

@@ -49,6 +49,8 @@ export interface CollectionSpec {
 
 export interface DocumentStore {
   readonly kind: 'embedded' | 'mongodb';
+  /** True when puts are applied in call order even before earlier ones resolved (the embedded store's write queue). */
+  readonly writesInCallOrder: boolean;
   collection<T extends StoredDocument>(name: string): Collection<T>;
   readonly blobs: BlobStore;
   /** Round-trips to the database; used by the health endpoint. */

@@ -31,9 +31,11 @@ const toSql = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
  */
 export class SqliteStore implements DocumentStore {
   readonly kind = 'embedded' as const;
+  readonly writesInCallOrder = true;
   readonly blobs: BlobStore;
   private readonly db: Database.Database;
   private readonly collections = new Map<string, SqliteCollection<StoredDocument>>();
+  private readonly commits: GroupCommit;
 
   constructor(private readonly options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -41,15 +43,16 @@ export class SqliteStore implements DocumentStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
+    this.commits = new GroupCommit(this.db);
     this.db.exec('CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, name TEXT, media_type TEXT, size INTEGER NOT NULL, data BLOB NOT NULL, created_at TEXT NOT NULL)');
     for (const [name, spec] of Object.entries(options.collections)) {
       if (!COLLECTION_PATTERN.test(name)) throw new Error(`invalid collection name ${name}`);
       for (const field of spec.indexes) if (!FIELD_PATTERN.test(field)) throw new Error(`invalid index field ${name}.${field}`);
-      this.db.exec(`CREATE TABLE IF NOT EXISTS ${table(name)} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`);
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${table(name)} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
       for (const field of spec.indexes) {
         this.db.exec(`CREATE INDEX IF NOT EXISTS "ix_${name}_${field.replace(/\./g, '_')}" ON ${table(name)} (json_extract(doc, ${jsonPath(field)}))`);
       }
-      this.collections.set(name, new SqliteCollection(this.db, name, spec));
+      this.collections.set(name, new SqliteCollection(this.db, name, spec, this.commits));
     }
     this.blobs = new SqliteBlobs(this.db);
   }
@@ -65,14 +68,66 @@ export class SqliteStore implements DocumentStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.commits.flush();
+    this.db.close();
+  }
+}
+
+/**
+ * Group commit: puts issued in the same tick are written in one transaction, so a burst of checkpoints
+ * from many runs costs one commit instead of one each. A put's promise resolves only after its
+ * transaction committed; every other operation flushes pending puts first, so reads see all earlier writes.
+ */
+class GroupCommit {
+  /** Keyed by table and id: a later put of the same document in the same batch replaces the earlier one. */
+  private pending = new Map<string, { write: () => void; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
+  private scheduled = false;
+
+  constructor(private readonly db: Database.Database) {}
+
+  enqueue(key: string, write: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const existing = this.pending.get(key);
+      if (existing) {
+        existing.write = write;
+        existing.waiters.push({ resolve, reject });
+      } else {
+        this.pending.set(key, { write, waiters: [{ resolve, reject }] });
+      }
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    try {
+      this.db.transaction(() => { for (const op of batch) op.write(); })();
+      for (const op of batch) for (const w of op.waiters) w.resolve();
+    } catch {
+      // One bad write must not fail its neighbours: redo them one by one to find it.
+      for (const op of batch) {
+        try {
+          op.write();
+          for (const w of op.waiters) w.resolve();
+        } catch (error) {
+          for (const w of op.waiters) w.reject(error);
+        }
+      }
+    }
   }
 }
 
 class SqliteCollection<T extends StoredDocument> implements Collection<T> {
   private readonly stmts;
 
-  constructor(private readonly db: Database.Database, private readonly name: string, private readonly spec: CollectionSpec) {
+  constructor(private readonly db: Database.Database, private readonly name: string, private readonly spec: CollectionSpec, private readonly commits: GroupCommit) {
     const t = table(name);
     this.stmts = {
       get: db.prepare<[string], { doc: string }>(`SELECT doc FROM ${t} WHERE id = ?`),
@@ -84,19 +139,24 @@ class SqliteCollection<T extends StoredDocument> implements Collection<T> {
   }
 
   async get(id: string): Promise<T | undefined> {
+    this.commits.flush();
     const row = this.stmts.get.get(id);
     return row ? (JSON.parse(row.doc) as T) : undefined;
   }
 
-  async put(doc: T): Promise<void> {
-    this.stmts.put.run(doc.id, JSON.stringify(doc));
+  put(doc: T): Promise<void> {
+    let json: string;
+    try { json = JSON.stringify(doc); } catch (error) { return Promise.reject(error); }
+    return this.commits.enqueue(`${this.name}\u0000${doc.id}`, () => this.stmts.put.run(doc.id, json));
   }
 
   async insert(doc: T): Promise<void> {
+    this.commits.flush();
     if (this.stmts.insert.run(doc.id, JSON.stringify(doc)).changes === 0) throw conflict(this.name, doc.id);
   }
 
   async replaceIf(id: string, where: Filter, doc: T): Promise<boolean> {
+    this.commits.flush();
     checkQuery(this.name, this.spec, where);
     // IMMEDIATE takes the write lock before reading, so two processes cannot both pass the check.
     return this.db.transaction(() => {
@@ -108,28 +168,44 @@ class SqliteCollection<T extends StoredDocument> implements Collection<T> {
   }
 
   async delete(id: string): Promise<boolean> {
+    this.commits.flush();
     return this.stmts.delete.run(id).changes > 0;
   }
 
   async deleteMany(filter: Filter): Promise<number> {
+    this.commits.flush();
     checkQuery(this.name, this.spec, filter);
     const { where, params } = this.where(filter);
-    return this.db.prepare(`DELETE FROM ${table(this.name)}${where}`).run(...params).changes;
+    return this.prepare(`DELETE FROM ${table(this.name)}${where}`).run(...params).changes;
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
+    this.commits.flush();
     checkQuery(this.name, this.spec, filter, options);
     const { where, params } = this.where(filter);
     let sql = `SELECT doc FROM ${table(this.name)}${where}`;
     if (options.sort) sql += ` ORDER BY ${this.column(options.sort.field)} ${options.sort.direction === 'desc' ? 'DESC' : 'ASC'}, id`;
     if (options.limit !== undefined || options.skip !== undefined) sql += ` LIMIT ${options.limit ?? -1} OFFSET ${options.skip ?? 0}`;
-    return (this.db.prepare(sql).all(...params) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as T);
+    return (this.prepare(sql).all(...params) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as T);
   }
 
   async count(filter: Filter = {}): Promise<number> {
+    this.commits.flush();
     checkQuery(this.name, this.spec, filter);
     const { where, params } = this.where(filter);
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table(this.name)}${where}`).get(...params) as { n: number }).n;
+    return (this.prepare(`SELECT COUNT(*) AS n FROM ${table(this.name)}${where}`).get(...params) as { n: number }).n;
+  }
+
+  private readonly dynamic = new Map<string, Database.Statement>();
+
+  /** Prepared statements for generated SQL, reused: the SQL text depends only on the query's shape. */
+  private prepare(sql: string): Database.Statement {
+    let stmt = this.dynamic.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      if (this.dynamic.size < 500) this.dynamic.set(sql, stmt);
+    }
+    return stmt;
   }
 
   private column(field: string): string {

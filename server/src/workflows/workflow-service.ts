@@ -36,6 +36,8 @@ const notFound = (what: string, id: string) => new MedflowError({ code: ErrorCod
 
 /** Workflows with drafts and immutable published versions. */
 export class WorkflowService {
+  private readonly versionCache = new Map<string, WorkflowVersionRecord>();
+
   constructor(private readonly store: DocumentStore, private readonly engine: Engine) {}
 
   private get workflows() { return this.store.collection<WorkflowRecord>('workflows'); }
@@ -91,6 +93,7 @@ export class WorkflowService {
   async remove(id: string): Promise<void> {
     await this.get(id);
     await this.versions.deleteMany({ workflowId: id });
+    for (const key of [...this.versionCache.keys()]) if (key.startsWith(`${id}@`)) this.versionCache.delete(key);
     await this.workflows.delete(id);
   }
 
@@ -114,8 +117,14 @@ export class WorkflowService {
   }
 
   async getVersion(id: string, version: number): Promise<WorkflowVersionRecord> {
-    const record = await this.versions.get(`${id}@${version}`);
-    if (!record) throw notFound('workflow version', `${id}@${version}`);
+    const key = `${id}@${version}`;
+    const cached = this.versionCache.get(key);
+    if (cached) return cached;
+    const record = await this.versions.get(key);
+    if (!record) throw notFound('workflow version', key);
+    // Published versions never change, so the parsed document (and the engine's plan of it) is reused.
+    if (this.versionCache.size >= 200) this.versionCache.delete(this.versionCache.keys().next().value!);
+    this.versionCache.set(key, record);
     return record;
   }
 
