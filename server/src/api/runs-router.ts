@@ -45,14 +45,16 @@ export function runsRouter(runs: RunService, workflows: WorkflowService, blobs: 
     const settled = await Promise.race([handle.done, new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), timeoutMs); })]);
     clearTimeout(timer);
     // A settled run is answered from the engine's records (already in the store); a slow one from the store.
-    res.status(201).json(settled ? detailOf(settled, handle.nodes()) : await runs.get(handle.run.id));
+    // The document is left out: the caller sent the run, and GET /api/runs/:id has it.
+    const { run: { document: _document, ...run }, nodes } = settled ? detailOf(settled, handle.nodes()) : await runs.get(handle.run.id);
+    res.status(201).json({ run, nodes });
   });
 
   const router = Router();
   router.get('/', async (req, res) => {
     const q = parse(ListQuery, req.query, 'query');
     const list = await runs.list({ ...(q.workflowId ? { workflowId: q.workflowId } : {}), ...(q.status ? { status: q.status } : {}) }, q.limit, q.offset);
-    res.json({ runs: list.map(({ document, ...rest }) => ({ ...rest, nodeCount: document.nodes.length })) });
+    res.json({ runs: list.map(({ documentId: _documentId, ...rest }) => rest) });
   });
 
   router.get('/:id', async (req, res) => {

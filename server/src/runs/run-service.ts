@@ -3,7 +3,7 @@ import type { Engine, RunHandle } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type { DocumentStore } from '../store/index.js';
 import type { WorkflowService } from '../workflows/workflow-service.js';
-import type { StoredEventChunk, StoredNodeRecord } from './store-journal.js';
+import type { StoredEventChunk, StoredNodeRecord, StoredRun, StoredRunDocument } from './store-journal.js';
 
 export interface RunDetail {
   run: RunRecord;
@@ -39,7 +39,23 @@ export class RunService {
     });
   }
 
-  private get runs() { return this.store.collection<RunRecord>('runs'); }
+  private get runs() { return this.store.collection<StoredRun>('runs'); }
+  private get documents() { return this.store.collection<StoredRunDocument>('run_documents'); }
+  private readonly documentCache = new Map<string, StoredRunDocument['document']>();
+
+  /** A stored run with its document attached again. */
+  private async hydrate(stored: StoredRun): Promise<RunRecord> {
+    const { documentId, ...rest } = stored;
+    let document = this.documentCache.get(documentId);
+    if (!document) {
+      const row = await this.documents.get(documentId);
+      if (!row) throw new MedflowError({ code: 'RUN_DOCUMENT_MISSING', category: 'SYSTEM', message: `run ${stored.id}: workflow document ${documentId.slice(0, 12)}… is missing from the store`, details: { runId: stored.id } });
+      document = row.document;
+      if (this.documentCache.size >= 500) this.documentCache.delete(this.documentCache.keys().next().value!);
+      this.documentCache.set(documentId, document);
+    }
+    return { ...rest, document };
+  }
   private get nodes() { return this.store.collection<StoredNodeRecord>('run_nodes'); }
   private get events() { return this.store.collection<StoredEventChunk>('run_events'); }
 
@@ -49,12 +65,14 @@ export class RunService {
   }
 
   async get(id: string): Promise<RunDetail> {
-    const run = await this.runs.get(id);
-    if (!run) throw notFound(id);
+    const stored = await this.runs.get(id);
+    if (!stored) throw notFound(id);
+    const run = await this.hydrate(stored);
     return detailOf(run, this.engine.liveNodes(id) ?? (await this.nodes.find({ runId: id })));
   }
 
-  async list(filter: { workflowId?: string; status?: RunStatus }, limit: number, skip: number): Promise<RunRecord[]> {
+  /** Runs without their documents (newest first). */
+  async list(filter: { workflowId?: string; status?: RunStatus }, limit: number, skip: number): Promise<StoredRun[]> {
     const where: Record<string, string> = {};
     if (filter.workflowId) where.workflowId = filter.workflowId;
     if (filter.status) where.status = filter.status;
@@ -94,14 +112,16 @@ export class RunService {
   /** After a crash or restart: continues every run that was executing. Returns how many. */
   async recoverInterrupted(): Promise<number> {
     const interrupted = await this.runs.find({ status: { $in: ['running', 'queued'] } });
-    for (const run of interrupted) {
+    for (const stored of interrupted) {
+      const run = { ...stored, document: undefined as never } as RunRecord;
       try {
+        Object.assign(run, await this.hydrate(stored));
         const nodes = (await this.nodes.find({ runId: run.id })).map(({ id: _storageId, ...n }) => n);
         await this.engine.resume({ run, nodes, lastSeq: await this.lastSeq(run.id) });
         this.logger.info('run resumed after restart', { runId: run.id, completedNodes: nodes.filter((n) => n.status === 'completed').length });
       } catch (error) {
         this.logger.error('run could not be resumed', { runId: run.id, error: (error as Error).message });
-        await this.runs.put({ ...run, status: 'failed', error: { code: 'RESUME_FAILED', category: 'SYSTEM', message: (error as Error).message }, finishedAt: new Date().toISOString() });
+        await this.runs.put({ ...stored, status: 'failed', error: { code: 'RESUME_FAILED', category: 'SYSTEM', message: (error as Error).message }, finishedAt: new Date().toISOString() });
       }
     }
     return interrupted.length;

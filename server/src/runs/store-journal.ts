@@ -1,8 +1,13 @@
-import type { NodeRunRecord, RunEvent, RunRecord } from '@medflow/sdk';
+import { createHash } from 'node:crypto';
+import type { NodeRunRecord, RunEvent, RunRecord, WorkflowDocument } from '@medflow/sdk';
 import type { RunJournal } from '../engine/index.js';
 import type { DocumentStore } from '../store/index.js';
 
 export type StoredNodeRecord = NodeRunRecord & { id: string };
+
+/** A run as stored: its workflow document lives once in `run_documents`, by content hash. */
+export type StoredRun = Omit<RunRecord, 'document'> & { documentId: string };
+export interface StoredRunDocument { id: string; document: WorkflowDocument }
 
 /**
  * Events are stored in chunks: consecutive events of one run written together share one row, whose id
@@ -32,8 +37,23 @@ export class StoreJournal implements RunJournal {
 
   constructor(private readonly store: DocumentStore) {}
 
+  private readonly documentIds = new WeakMap<object, string>();
+  private readonly storedDocuments = new Set<string>();
+
   saveRun(run: RunRecord): Promise<void> {
-    return this.ordered(`run:${run.id}`, 'runs', run);
+    const { document, ...rest } = run;
+    let documentId = this.documentIds.get(document);
+    if (!documentId) {
+      documentId = createHash('sha256').update(JSON.stringify(document)).digest('hex');
+      this.documentIds.set(document, documentId);
+    }
+    const writes = [this.ordered<StoredRun>(`run:${run.id}`, 'runs', { ...rest, documentId })];
+    if (!this.storedDocuments.has(documentId)) {
+      const id = documentId;
+      this.storedDocuments.add(id);
+      writes.push(this.store.collection<StoredRunDocument>('run_documents').put({ id, document }).catch((error) => { this.storedDocuments.delete(id); throw error; }));
+    }
+    return Promise.all(writes).then(() => undefined);
   }
 
   saveNode(node: NodeRunRecord): Promise<void> {

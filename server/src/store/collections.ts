@@ -5,6 +5,8 @@ export const COLLECTIONS = {
   workflows: { indexes: ['updatedAt', 'name', 'revision'] },
   workflow_versions: { indexes: ['workflowId', 'version'] },
   runs: { indexes: ['workflowId', 'status', 'createdAt'] },
+  /** Workflow documents runs executed, by content hash: every run of a published version shares one. */
+  run_documents: { indexes: [] },
   run_nodes: { indexes: ['runId'] },
   // Event ids are `<runId>/<zero-padded seq>`, so sorting by id is sorting by seq: no second index to maintain.
   run_events: { indexes: ['runId'] },
