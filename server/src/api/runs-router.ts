@@ -114,7 +114,7 @@ export function runsRouter(runs: RunService, workflows: WorkflowService, blobs: 
     };
     const unsubscribe = runs.subscribe(id, (event) => (replaying ? buffered.push(event) : send(event)));
     const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
-    req.on('close', close);
+    res.on('close', close); // the client went away (or the stream ended)
     for (const event of await runs.history(id, after)) send(event);
     replaying = false;
     for (const event of buffered) send(event);

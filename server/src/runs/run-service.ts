@@ -113,14 +113,13 @@ export class RunService {
   async recoverInterrupted(): Promise<number> {
     const interrupted = await this.runs.find({ status: { $in: ['running', 'queued'] } });
     for (const stored of interrupted) {
-      const run = { ...stored, document: undefined as never } as RunRecord;
       try {
-        Object.assign(run, await this.hydrate(stored));
+        const run = await this.hydrate(stored);
         const nodes = (await this.nodes.find({ runId: run.id })).map(({ id: _storageId, ...n }) => n);
         await this.engine.resume({ run, nodes, lastSeq: await this.lastSeq(run.id) });
         this.logger.info('run resumed after restart', { runId: run.id, completedNodes: nodes.filter((n) => n.status === 'completed').length });
       } catch (error) {
-        this.logger.error('run could not be resumed', { runId: run.id, error: (error as Error).message });
+        this.logger.error('run could not be resumed', { runId: stored.id, error: (error as Error).message });
         await this.runs.put({ ...stored, status: 'failed', error: { code: 'RESUME_FAILED', category: 'SYSTEM', message: (error as Error).message }, finishedAt: new Date().toISOString() });
       }
     }

@@ -25,6 +25,12 @@ interface MongoRow {
   json: string;
 }
 
+/** The database named in a URI (`mongodb://h1,h2/medflow?replicaSet=rs0` → medflow), else `medflow`. */
+export function databaseFromUri(uri: string): string {
+  const m = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(uri);
+  return m?.[1] ? decodeURIComponent(m[1]) : 'medflow';
+}
+
 const fieldKey = (field: string) => (field === 'id' ? '_id' : `f.${field.replace(/\./g, '__')}`);
 
 export class MongoStore implements DocumentStore {
@@ -42,7 +48,7 @@ export class MongoStore implements DocumentStore {
   static async open(options: MongoStoreOptions): Promise<MongoStore> {
     const client = new MongoClient(options.uri, { serverSelectionTimeoutMS: 10_000, retryWrites: true });
     await client.connect();
-    const db = client.db(options.database ?? (new URL(options.uri.replace(/^mongodb(\+srv)?:/, 'http:')).pathname.slice(1) || 'medflow'));
+    const db = client.db(options.database ?? databaseFromUri(options.uri));
     for (const [name, spec] of Object.entries(options.collections)) {
       if (!COLLECTION_PATTERN.test(name)) throw new Error(`invalid collection name ${name}`);
       for (const field of spec.indexes) await db.collection(name).createIndex({ [fieldKey(field)]: 1 });
