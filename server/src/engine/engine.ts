@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidV7 } from '../ids/uuid-v7.js';
 import {
   ErrorCodes, MedflowError, type NodeRunRecord, type NodeServices, type RunEvent, type RunRecord,
 } from '@medflow/sdk';
@@ -90,7 +90,7 @@ export class Engine {
     const plan = this.planOrThrow(document);
     checkRunInputs(plan.runInputs, inputs);
     const run: RunRecord = {
-      id: options.runId ?? randomUUID(),
+      id: options.runId ?? uuidV7(),
       ...(options.workflowId ? { workflowId: options.workflowId } : {}),
       ...(options.workflowVersion !== undefined ? { workflowVersion: options.workflowVersion } : {}),
       ...(options.startedBy ? { startedBy: options.startedBy } : {}),

@@ -68,7 +68,7 @@ export class RunService {
     const stored = await this.runs.get(id);
     if (!stored) throw notFound(id);
     const run = await this.hydrate(stored);
-    return detailOf(run, this.engine.liveNodes(id) ?? (await this.nodes.find({ runId: id })));
+    return detailOf(run, this.engine.liveNodes(id) ?? (await this.nodes.find({}, { idPrefix: `${id}/` })));
   }
 
   /** Runs without their documents (newest first). */
@@ -91,7 +91,7 @@ export class RunService {
 
   /** Events stored after `afterSeq`, in order. */
   async history(id: string, afterSeq: number): Promise<RunEvent[]> {
-    const chunks = await this.events.find({ runId: id }, { sort: { field: 'id', direction: 'asc' } });
+    const chunks = await this.events.find({}, { idPrefix: `${id}/`, sort: { field: 'id', direction: 'asc' } });
     return chunks.flatMap((c) => c.events).filter((e) => e.seq > afterSeq);
   }
 
@@ -115,7 +115,7 @@ export class RunService {
     for (const stored of interrupted) {
       try {
         const run = await this.hydrate(stored);
-        const nodes = (await this.nodes.find({ runId: run.id })).map(({ id: _storageId, ...n }) => n);
+        const nodes = (await this.nodes.find({}, { idPrefix: `${run.id}/` })).map(({ id: _storageId, ...n }) => n);
         await this.engine.resume({ run, nodes, lastSeq: await this.lastSeq(run.id) });
         this.logger.info('run resumed after restart', { runId: run.id, completedNodes: nodes.filter((n) => n.status === 'completed').length });
       } catch (error) {
@@ -127,7 +127,7 @@ export class RunService {
   }
 
   private async lastSeq(runId: string): Promise<number> {
-    const [last] = await this.events.find({ runId }, { sort: { field: 'id', direction: 'desc' }, limit: 1 });
+    const [last] = await this.events.find({}, { idPrefix: `${runId}/`, sort: { field: 'id', direction: 'desc' }, limit: 1 });
     return last?.events.at(-1)?.seq ?? 0;
   }
 }

@@ -7,9 +7,9 @@ export const COLLECTIONS = {
   runs: { indexes: ['workflowId', 'status', 'createdAt'] },
   /** Workflow documents runs executed, by content hash: every run of a published version shares one. */
   run_documents: { indexes: [] },
-  run_nodes: { indexes: ['runId'] },
-  // Event ids are `<runId>/<zero-padded seq>`, so sorting by id is sorting by seq: no second index to maintain.
-  run_events: { indexes: ['runId'] },
+  // Node records and event chunks have ids starting with `<runId>/`: found by id prefix, no index to maintain.
+  run_nodes: { indexes: [] },
+  run_events: { indexes: [] },
 } satisfies Record<string, CollectionSpec>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

@@ -38,3 +38,9 @@ export function matches(doc: unknown, filter: Filter): boolean {
 export function conflict(collection: string, id: string): MedflowError {
   return new MedflowError({ code: ErrorCodes.CONFLICT, category: 'USER', message: `${collection} "${id}" already exists`, details: { collection, id } });
 }
+
+/** The smallest string greater than every string starting with `prefix`. */
+export function prefixUpperBound(prefix: string): string {
+  if (!prefix) throw new RangeError('idPrefix must not be empty');
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}

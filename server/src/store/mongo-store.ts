@@ -5,7 +5,7 @@ import {
   COLLECTION_PATTERN,
   type BlobMeta, type BlobStore, type Collection, type CollectionSpec, type DocumentStore, type Filter, type FindOptions, type StoredDocument,
 } from './port.js';
-import { fieldValue } from './filter.js';
+import { fieldValue, prefixUpperBound } from './filter.js';
 
 export interface MongoStoreOptions {
   uri: string;
@@ -119,7 +119,9 @@ class MongoCollection<T extends StoredDocument> implements Collection<T> {
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
     checkQuery(this.name, this.spec, filter, options);
-    let cursor = this.coll.find(this.filter(filter), { projection: { json: 1 } });
+    const query = this.filter(filter);
+    if (options.idPrefix !== undefined) query._id = { $gte: options.idPrefix, $lt: prefixUpperBound(options.idPrefix) } as never;
+    let cursor = this.coll.find(query, { projection: { json: 1 } });
     if (options.sort) cursor = cursor.sort({ [fieldKey(options.sort.field)]: options.sort.direction === 'desc' ? -1 : 1, _id: 1 });
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit !== undefined) cursor = cursor.limit(options.limit);

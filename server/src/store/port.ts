@@ -11,6 +11,8 @@ export type FilterValue = string | number | boolean | null;
 export type Filter = Record<string, FilterValue | { $in: FilterValue[] }>;
 
 export interface FindOptions {
+  /** Only documents whose id starts with this (a range scan on the primary key: no extra index). */
+  idPrefix?: string;
   sort?: { field: string; direction: 'asc' | 'desc' };
   limit?: number;
   skip?: number;

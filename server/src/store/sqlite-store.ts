@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { checkQuery, conflict, matches } from './filter.js';
+import { checkQuery, conflict, fieldValue, matches, prefixUpperBound } from './filter.js';
 import {
   COLLECTION_PATTERN, FIELD_PATTERN,
   type BlobMeta, type BlobStore, type Collection, type CollectionSpec, type DocumentStore, type Filter, type FindOptions, type StoredDocument,
@@ -21,6 +21,7 @@ export interface SqliteStoreOptions {
 }
 
 const table = (name: string) => `"c_${name}"`;
+const column = (field: string) => `x_${field.replace(/\./g, '__')}`;
 const jsonPath = (field: string) => `'$.${field}'`;
 const toSql = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
@@ -49,8 +50,15 @@ export class SqliteStore implements DocumentStore {
       if (!COLLECTION_PATTERN.test(name)) throw new Error(`invalid collection name ${name}`);
       for (const field of spec.indexes) if (!FIELD_PATTERN.test(field)) throw new Error(`invalid index field ${name}.${field}`);
       this.db.exec(`CREATE TABLE IF NOT EXISTS ${table(name)} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+      const existing = new Set((this.db.prepare(`PRAGMA table_info(${table(name)})`).all() as Array<{ name: string }>).map((c) => c.name));
       for (const field of spec.indexes) {
-        this.db.exec(`CREATE INDEX IF NOT EXISTS "ix_${name}_${field.replace(/\./g, '_')}" ON ${table(name)} (json_extract(doc, ${jsonPath(field)}))`);
+        // Index fields live in their own columns, filled from JS on write: an expression index would make
+        // SQLite re-parse the whole JSON document for every index on every write.
+        if (!existing.has(column(field))) {
+          this.db.exec(`ALTER TABLE ${table(name)} ADD COLUMN "${column(field)}"`);
+          this.db.exec(`UPDATE ${table(name)} SET "${column(field)}" = json_extract(doc, ${jsonPath(field)})`);
+        }
+        this.db.exec(`CREATE INDEX IF NOT EXISTS "ix_${name}_${column(field)}" ON ${table(name)} ("${column(field)}")`);
       }
       this.collections.set(name, new SqliteCollection(this.db, name, spec, this.commits));
     }
@@ -82,11 +90,17 @@ export class SqliteStore implements DocumentStore {
 class GroupCommit {
   /** Keyed by table and id: a later put of the same document in the same batch replaces the earlier one. */
   private pending = new Map<string, { write: () => void; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
+  private readonly pendingByTable = new Map<string, number>();
   private scheduled = false;
 
   constructor(private readonly db: Database.Database) {}
 
-  enqueue(key: string, write: () => void): Promise<void> {
+  /** Flushes only when `table` has writes waiting: reads of other tables must not break up a batch. */
+  flushFor(table: string): void {
+    if ((this.pendingByTable.get(table) ?? 0) > 0) this.flush();
+  }
+
+  enqueue(table: string, key: string, write: () => void): Promise<void> {
     return new Promise((resolve, reject) => {
       const existing = this.pending.get(key);
       if (existing) {
@@ -94,6 +108,7 @@ class GroupCommit {
         existing.waiters.push({ resolve, reject });
       } else {
         this.pending.set(key, { write, waiters: [{ resolve, reject }] });
+        this.pendingByTable.set(table, (this.pendingByTable.get(table) ?? 0) + 1);
       }
       if (!this.scheduled) {
         this.scheduled = true;
@@ -107,6 +122,7 @@ class GroupCommit {
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
     this.pending = new Map();
+    this.pendingByTable.clear();
     try {
       this.db.transaction(() => { for (const op of batch) op.write(); })();
       for (const op of batch) for (const w of op.waiters) w.resolve();
@@ -129,17 +145,29 @@ class SqliteCollection<T extends StoredDocument> implements Collection<T> {
 
   constructor(private readonly db: Database.Database, private readonly name: string, private readonly spec: CollectionSpec, private readonly commits: GroupCommit) {
     const t = table(name);
+    const cols = spec.indexes.map((f) => `"${column(f)}"`);
+    const names = ['id', 'doc', ...cols].join(', ');
+    const marks = ['?', '?', ...cols.map(() => '?')].join(', ');
+    const sets = ['doc = excluded.doc', ...cols.map((c) => `${c} = excluded.${c}`)].join(', ');
     this.stmts = {
       get: db.prepare<[string], { doc: string }>(`SELECT doc FROM ${t} WHERE id = ?`),
-      put: db.prepare<[string, string]>(`INSERT INTO ${t} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`),
-      insert: db.prepare<[string, string]>(`INSERT INTO ${t} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO NOTHING`),
-      replace: db.prepare<[string, string]>(`UPDATE ${t} SET doc = ? WHERE id = ?`),
+      put: db.prepare<unknown[]>(`INSERT INTO ${t} (${names}) VALUES (${marks}) ON CONFLICT(id) DO UPDATE SET ${sets}`),
+      insert: db.prepare<unknown[]>(`INSERT INTO ${t} (${names}) VALUES (${marks}) ON CONFLICT(id) DO NOTHING`),
+      replace: db.prepare<unknown[]>(`UPDATE ${t} SET ${['doc = ?', ...cols.map((c) => `${c} = ?`)].join(', ')} WHERE id = ?`),
       delete: db.prepare<[string]>(`DELETE FROM ${t} WHERE id = ?`),
     };
   }
 
+  /** The values of the index columns, in declaration order. */
+  private indexValues(doc: T): unknown[] {
+    return this.spec.indexes.map((f) => {
+      const v = fieldValue(doc, f);
+      return v === undefined ? null : toSql(v);
+    });
+  }
+
   async get(id: string): Promise<T | undefined> {
-    this.commits.flush();
+    this.commits.flushFor(this.name);
     const row = this.stmts.get.get(id);
     return row ? (JSON.parse(row.doc) as T) : undefined;
   }
@@ -147,42 +175,44 @@ class SqliteCollection<T extends StoredDocument> implements Collection<T> {
   put(doc: T): Promise<void> {
     let json: string;
     try { json = JSON.stringify(doc); } catch (error) { return Promise.reject(error); }
-    return this.commits.enqueue(`${this.name}\u0000${doc.id}`, () => this.stmts.put.run(doc.id, json));
+    const values = this.indexValues(doc);
+    return this.commits.enqueue(this.name, `${this.name}\u0000${doc.id}`, () => this.stmts.put.run(doc.id, json, ...values));
   }
 
   async insert(doc: T): Promise<void> {
-    this.commits.flush();
-    if (this.stmts.insert.run(doc.id, JSON.stringify(doc)).changes === 0) throw conflict(this.name, doc.id);
+    this.commits.flushFor(this.name);
+    if (this.stmts.insert.run(doc.id, JSON.stringify(doc), ...this.indexValues(doc)).changes === 0) throw conflict(this.name, doc.id);
   }
 
   async replaceIf(id: string, where: Filter, doc: T): Promise<boolean> {
-    this.commits.flush();
+    this.commits.flushFor(this.name);
     checkQuery(this.name, this.spec, where);
     // IMMEDIATE takes the write lock before reading, so two processes cannot both pass the check.
     return this.db.transaction(() => {
       const row = this.stmts.get.get(id);
       if (!row || !matches(JSON.parse(row.doc), where)) return false;
-      this.stmts.replace.run(JSON.stringify({ ...doc, id }), id);
+      const next = { ...doc, id };
+      this.stmts.replace.run(JSON.stringify(next), ...this.indexValues(next), id);
       return true;
     }).immediate();
   }
 
   async delete(id: string): Promise<boolean> {
-    this.commits.flush();
+    this.commits.flushFor(this.name);
     return this.stmts.delete.run(id).changes > 0;
   }
 
   async deleteMany(filter: Filter): Promise<number> {
-    this.commits.flush();
+    this.commits.flushFor(this.name);
     checkQuery(this.name, this.spec, filter);
     const { where, params } = this.where(filter);
     return this.prepare(`DELETE FROM ${table(this.name)}${where}`).run(...params).changes;
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
-    this.commits.flush();
+    this.commits.flushFor(this.name);
     checkQuery(this.name, this.spec, filter, options);
-    const { where, params } = this.where(filter);
+    const { where, params } = this.where(filter, options.idPrefix);
     let sql = `SELECT doc FROM ${table(this.name)}${where}`;
     if (options.sort) sql += ` ORDER BY ${this.column(options.sort.field)} ${options.sort.direction === 'desc' ? 'DESC' : 'ASC'}, id`;
     if (options.limit !== undefined || options.skip !== undefined) sql += ` LIMIT ${options.limit ?? -1} OFFSET ${options.skip ?? 0}`;
@@ -190,7 +220,7 @@ class SqliteCollection<T extends StoredDocument> implements Collection<T> {
   }
 
   async count(filter: Filter = {}): Promise<number> {
-    this.commits.flush();
+    this.commits.flushFor(this.name);
     checkQuery(this.name, this.spec, filter);
     const { where, params } = this.where(filter);
     return (this.prepare(`SELECT COUNT(*) AS n FROM ${table(this.name)}${where}`).get(...params) as { n: number }).n;
@@ -209,12 +239,16 @@ class SqliteCollection<T extends StoredDocument> implements Collection<T> {
   }
 
   private column(field: string): string {
-    return field === 'id' ? 'id' : `json_extract(doc, ${jsonPath(field)})`;
+    return field === 'id' ? 'id' : `"${column(field)}"`;
   }
 
-  private where(filter: Filter): { where: string; params: unknown[] } {
+  private where(filter: Filter, idPrefix?: string): { where: string; params: unknown[] } {
     const clauses: string[] = [];
     const params: unknown[] = [];
+    if (idPrefix !== undefined) {
+      clauses.push('id >= ? AND id < ?');
+      params.push(idPrefix, prefixUpperBound(idPrefix));
+    }
     for (const [field, condition] of Object.entries(filter)) {
       const col = this.column(field);
       if (condition === null) clauses.push(`${col} IS NULL`);

@@ -49,6 +49,13 @@ export function describeStoreContract(name: string, open: () => Promise<Document
       expect(await things().count()).toBe(11);
     });
 
+    it('finds by id prefix without an index, in id order', async () => {
+      await things().deleteMany({});
+      for (const id of ['run1/b', 'run1/a', 'run10/a', 'run2/a', 'run1']) await things().put({ id, kind: 'p', n: 0 });
+      expect((await things().find({}, { idPrefix: 'run1/', sort: { field: 'id', direction: 'asc' } })).map((t) => t.id)).toEqual(['run1/a', 'run1/b']);
+      expect((await things().find({ kind: 'p' }, { idPrefix: 'run1/', sort: { field: 'id', direction: 'desc' }, limit: 1 })).map((t) => t.id)).toEqual(['run1/b']);
+    });
+
     it('refuses queries on fields that are not indexes', async () => {
       await expect(things().find({ body: 'x' } as never)).rejects.toMatchObject({ code: 'STORE_FIELD_NOT_INDEXED' });
     });

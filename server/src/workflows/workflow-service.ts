@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidV7 } from '../ids/uuid-v7.js';
 import { ErrorCodes, MedflowError, WorkflowDocumentSchema, type RunInputDescriptor, type WorkflowDocument } from '@medflow/sdk';
 import type { Engine, Problem } from '../engine/index.js';
 import type { DocumentStore } from '../store/index.js';
@@ -62,7 +62,7 @@ export class WorkflowService {
   async create(document: WorkflowDocument): Promise<WorkflowRecord> {
     const now = new Date().toISOString();
     const record: WorkflowRecord = {
-      id: randomUUID(), name: document.name, ...(document.description ? { description: document.description } : {}),
+      id: uuidV7(), name: document.name, ...(document.description ? { description: document.description } : {}),
       draft: document, revision: 1, createdAt: now, updatedAt: now,
     };
     await this.workflows.insert(record);
