@@ -113,7 +113,7 @@ export class Engine {
   async resume(snapshot: RunSnapshot, decision?: { nodeId: string; data: unknown }): Promise<RunHandle> {
     const live = this.active.get(snapshot.run.id);
     if (live) {
-      if (decision) live.resumeWaiting(decision.nodeId, decision.data);
+      if (decision) await live.resumeWaiting(decision.nodeId, decision.data);
       return { run: live.run, done: live.done, nodes: () => live.nodeRecords() };
     }
     const plan = this.planOrThrow(snapshot.run.document);

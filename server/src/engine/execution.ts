@@ -73,7 +73,11 @@ export class RunExecution {
    * server died are run again (they never checkpointed); completed ones are not.
    */
   async resume(resumeNode?: { nodeId: string; data: unknown }): Promise<void> {
-    if (resumeNode) this.markResumed(resumeNode.nodeId, resumeNode.data);
+    if (resumeNode) {
+      this.markResumed(resumeNode.nodeId, resumeNode.data);
+      // The decision is on disk before anything runs: a crash now resumes with it instead of asking again.
+      await this.deps.journal.saveNode(this.records.get(resumeNode.nodeId)!);
+    }
     for (const rec of this.records.values()) {
       if (rec.status !== 'running') continue;
       rec.interruptions = (rec.interruptions ?? 0) + 1;
@@ -94,8 +98,9 @@ export class RunExecution {
   }
 
   /** Resumes a waiting node while other branches of this run are still executing. */
-  resumeWaiting(nodeId: string, data: unknown): void {
+  async resumeWaiting(nodeId: string, data: unknown): Promise<void> {
     this.markResumed(nodeId, data);
+    await this.deps.journal.saveNode(this.records.get(nodeId)!);
     this.schedule([nodeId]);
   }
 

@@ -27,8 +27,7 @@ const toSql = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
 /**
  * The embedded default: one SQLite file, no server to run. Documents are JSON text; declared index
- * fields get expression indexes. better-sqlite3 is synchronous, so each write is committed when the
- * promise resolves.
+ * fields are copied into indexed columns. A write's promise resolves once its commit is done.
  */
 export class SqliteStore implements DocumentStore {
   readonly kind = 'embedded' as const;
@@ -38,7 +37,7 @@ export class SqliteStore implements DocumentStore {
   private readonly collections = new Map<string, SqliteCollection<StoredDocument>>();
   private readonly commits: GroupCommit;
 
-  constructor(private readonly options: SqliteStoreOptions) {
+  constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
