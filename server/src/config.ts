@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const PoolsSchema = z.string().regex(/^(\s*[a-z][a-z0-9-]*=\d+\s*)(,\s*[a-z][a-z0-9-]*=\d+\s*)*$/, 'use name=count pairs, e.g. "gpu=1,ocr=2"')
@@ -16,6 +17,7 @@ export const ConfigSchema = z.object({
   MEDFLOW_POOLS: PoolsSchema.prefault('gpu=1,cpu-heavy=2'),
   MEDFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   MEDFLOW_EDITOR_DIR: z.string().optional(),
+  MEDFLOW_TEMPLATES_DIR: z.string().optional(),
 });
 
 export interface ServerConfig {
@@ -29,6 +31,7 @@ export interface ServerConfig {
   pools: Record<string, number>;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   editorDir?: string;
+  templatesDir: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -49,5 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     pools: c.MEDFLOW_POOLS,
     logLevel: c.MEDFLOW_LOG_LEVEL,
     ...(c.MEDFLOW_EDITOR_DIR ? { editorDir: resolve(c.MEDFLOW_EDITOR_DIR) } : {}),
+    // The repository's templates/ folder, wherever the server is started from.
+    templatesDir: resolve(c.MEDFLOW_TEMPLATES_DIR ?? fileURLToPath(new URL('../../templates', import.meta.url))),
   };
 }

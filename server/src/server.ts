@@ -9,6 +9,7 @@ import { RunService } from './runs/run-service.js';
 import { StoreJournal } from './runs/store-journal.js';
 import { createFileService } from './services/file-service.js';
 import { openStore, type DocumentStore } from './store/index.js';
+import { TemplateLibrary } from './templates/template-library.js';
 import { WorkflowService } from './workflows/workflow-service.js';
 
 export const VERSION = '0.1.0';
@@ -34,7 +35,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
 
   const app = createApp({
     engine, store, workflows, runs, logger, version: VERSION,
-    maxUploadBytes: config.maxUploadBytes, maxJsonBytes: config.maxJsonBytes,
+    maxUploadBytes: config.maxUploadBytes, maxJsonBytes: config.maxJsonBytes, templates: new TemplateLibrary(config.templatesDir),
     ...(config.editorDir ? { editorDir: config.editorDir } : {}),
   });
   const http = createHttpServer(app);

@@ -214,3 +214,23 @@ async function readSse(url: string, headers: Record<string, string> = {}): Promi
   const text = await res.text();
   return text.split('\n\n').map((block) => block.split('\n').find((l) => l.startsWith('data: '))).filter(Boolean).map((l) => JSON.parse(l!.slice(6)));
 }
+
+describe('templates', () => {
+  it('lists bundled templates with descriptions and returns their documents', async () => {
+    const list = await api(base, 'GET', '/api/templates');
+    const fever = list.body.templates.find((t: { slug: string }) => t.slug === 'examples/fever-check');
+    expect(fever).toMatchObject({ name: '発熱チェック', nodeCount: 5 });
+    expect(fever.description).toContain('format example');
+    const one = await api(base, 'GET', '/api/templates/examples/fever-check');
+    expect(one.body.document.nodes).toHaveLength(5);
+    expect((await api(base, 'GET', '/api/templates/examples/nope')).status).toBe(404);
+    expect((await api(base, 'GET', '/api/templates/..%2F..%2Fetc')).status).toBe(404);
+  });
+
+  it('reports the ports of config-dependent nodes in the analysis', async () => {
+    const res = await api(base, 'POST', '/api/workflows/validate', { document: { name: 's', nodes: [
+      { id: 'sw', type: 'core/switch', typeVersion: 1, config: { cases: [{ port: 'tb', rule: { operator: 'contains', value: '結核' } }] } },
+    ], edges: [] } });
+    expect(Object.keys(res.body.dynamicPorts.sw)).toEqual(['tb', 'otherwise']);
+  });
+});

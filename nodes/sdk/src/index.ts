@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './i18n.js';
+export * from './field.js';
 export * from './files.js';
 export * from './media-type.js';
 export * from './ports.js';

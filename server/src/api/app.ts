@@ -10,6 +10,8 @@ import { catalogueRouter } from './catalogue-router.js';
 import { errorHandler, notFoundRoute } from './errors.js';
 import { landingPage } from './landing-page.js';
 import { runsRouter } from './runs-router.js';
+import { templatesRouter } from './templates-router.js';
+import type { TemplateLibrary } from '../templates/template-library.js';
 import { findProtoKey, invalid } from './validate.js';
 import { workflowsRouter } from './workflows-router.js';
 
@@ -23,6 +25,7 @@ export interface AppDeps {
   maxUploadBytes: number;
   maxJsonBytes: number;
   editorDir?: string;
+  templates: TemplateLibrary;
 }
 
 /** The HTTP app. Routers stay thin: they parse with zod and call services. */
@@ -46,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/workflows', workflowRuns);
   api.use('/workflows', workflowsRouter(deps.workflows));
   api.use('/runs', runs);
+  api.use('/templates', templatesRouter(deps.templates));
   api.use(notFoundRoute);
   app.use('/api', api);
 

@@ -1,5 +1,5 @@
 import { uuidV7 } from '../ids/uuid-v7.js';
-import { ErrorCodes, MedflowError, WorkflowDocumentSchema, type RunInputDescriptor, type WorkflowDocument } from '@medflow/sdk';
+import { describeNode, ErrorCodes, MedflowError, WorkflowDocumentSchema, type PortDescription, type RunInputDescriptor, type WorkflowDocument } from '@medflow/sdk';
 import type { Engine, Problem } from '../engine/index.js';
 import type { DocumentStore } from '../store/index.js';
 
@@ -30,6 +30,8 @@ export interface WorkflowAnalysis {
   problems: Problem[];
   inputs: RunInputDescriptor[];
   outputs: string[];
+  /** Output ports of nodes whose ports depend on their config (a switch's cases), by node id. */
+  dynamicPorts: Record<string, Record<string, PortDescription>>;
 }
 
 const notFound = (what: string, id: string) => new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `${what} "${id}" not found`, details: { id } });
@@ -45,8 +47,23 @@ export class WorkflowService {
 
   analyse(document: unknown): WorkflowAnalysis {
     const result = this.engine.plan(document);
-    if (!result.ok) return { valid: false, problems: result.problems, inputs: [], outputs: [] };
-    return { valid: true, problems: [], inputs: result.plan.runInputs, outputs: result.plan.runOutputs.map((o) => o.name) };
+    const dynamicPorts = this.dynamicPorts(document);
+    if (!result.ok) return { valid: false, problems: result.problems, inputs: [], outputs: [], dynamicPorts };
+    return { valid: true, problems: [], inputs: result.plan.runInputs, outputs: result.plan.runOutputs.map((o) => o.name), dynamicPorts };
+  }
+
+  private dynamicPorts(document: unknown): Record<string, Record<string, PortDescription>> {
+    const parsed = WorkflowDocumentSchema.safeParse(document);
+    if (!parsed.success) return {};
+    const out: Record<string, Record<string, PortDescription>> = {};
+    for (const node of parsed.data.nodes) {
+      const def = this.engine.registry.get(node.type, node.typeVersion);
+      if (!def?.dynamicOutputs) continue;
+      const config = def.config.safeParse(node.config);
+      if (!config.success) continue;
+      out[node.id] = describeNode({ ...def, outputs: def.dynamicOutputs(config.data) }, { latest: false }).outputs;
+    }
+    return out;
   }
 
   async list(): Promise<WorkflowRecord[]> {

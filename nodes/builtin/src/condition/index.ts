@@ -1,4 +1,4 @@
-import { defineNode, port, PortKinds, t, z } from '@medflow/sdk';
+import { defineNode, field, port, PortKinds, t, z } from '@medflow/sdk';
 import { evaluateRule, RuleSchema } from '../shared/rule.js';
 
 /** Sends its input down `true` or `false`; the other branch is skipped. */
@@ -8,7 +8,7 @@ export default defineNode({
   display: {
     title: t('条件分岐', 'Condition'),
     category: 'logic',
-    icon: '⑂',
+    icon: '◇',
     description: t('条件を満たすかどうかで流れを分けます。通らなかった側のノードはスキップされます', 'Routes the value to "true" or "false"; the other branch is skipped'),
   },
   inputs: { value: port(PortKinds.any, { title: t('値', 'Value') }) },
@@ -17,8 +17,8 @@ export default defineNode({
     false: port(PortKinds.any, { title: t('いいえ', 'False') }),
   },
   config: z.object({
-    rules: z.array(RuleSchema).min(1).max(20),
-    combine: z.enum(['all', 'any']).default('all').describe('all = AND, any = OR'),
+    rules: z.array(RuleSchema).min(1).max(20).meta(field('条件', 'Rules')),
+    combine: z.enum(['all', 'any']).default('all').describe('all = AND, any = OR').meta(field('組み合わせ', 'Combine', 'all: すべて満たす / any: いずれかを満たす')),
   }),
   async execute(ctx, { value }) {
     const results = ctx.config.rules.map((rule) => evaluateRule(rule, value));

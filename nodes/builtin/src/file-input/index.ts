@@ -1,4 +1,4 @@
-import { defineNode, ErrorCodes, FileRefSchema, MedflowError, port, PortKinds, sniffMediaType, t, z } from '@medflow/sdk';
+import { defineNode, field, ErrorCodes, FileRefSchema, MedflowError, port, PortKinds, sniffMediaType, t, z } from '@medflow/sdk';
 import { InputNameSchema } from '../shared/input-name.js';
 
 const FAMILIES = ['image', 'audio', 'pdf'] as const;
@@ -15,7 +15,7 @@ export default defineNode({
   display: {
     title: t('ファイル入力', 'File input'),
     category: 'input',
-    icon: '📎',
+    icon: '▤',
     description: t('スキャン画像・録音・PDF を受け取ります。種類はファイルの中身で判定します', 'Receives a scan, recording or PDF; its type is detected from its content'),
   },
   inputs: {},
@@ -26,11 +26,11 @@ export default defineNode({
     pdf: port(PortKinds.pdf, { title: t('PDF', 'PDF') }),
   },
   config: z.object({
-    name: InputNameSchema.default('file'),
-    title: z.string().max(100).optional(),
-    required: z.boolean().default(true),
-    accept: z.array(z.enum(FAMILIES)).min(1).default([...FAMILIES]),
-    maxBytes: z.number().int().min(1).max(500 * 1024 * 1024).default(20 * 1024 * 1024),
+    name: InputNameSchema.default('file').meta(field('入力名', 'Input name')),
+    title: z.string().max(100).optional().meta(field('入力欄の見出し', 'Label')),
+    required: z.boolean().default(true).meta(field('必須', 'Required')),
+    accept: z.array(z.enum(FAMILIES)).min(1).default([...FAMILIES]).meta(field('受け付ける種類', 'Accepted kinds')),
+    maxBytes: z.number().int().min(1).max(500 * 1024 * 1024).default(20 * 1024 * 1024).meta(field('最大サイズ（バイト）', 'Max size (bytes)')),
   }),
   role: 'input',
   runInput: (cfg) => ({

@@ -1,4 +1,4 @@
-import { defineNode, port, PortKinds, t, z } from '@medflow/sdk';
+import { defineNode, field, port, PortKinds, t, z } from '@medflow/sdk';
 import { InputNameSchema } from '../shared/input-name.js';
 
 /** Publishes a value as one of the run's results (`run.outputs[name]`), e.g. the draft for electronic entry. */
@@ -13,7 +13,7 @@ export default defineNode({
   },
   inputs: { value: port(PortKinds.any, { title: t('値', 'Value') }) },
   outputs: { value: port(PortKinds.json, { title: t('値', 'Value') }) },
-  config: z.object({ name: InputNameSchema.default('result') }),
+  config: z.object({ name: InputNameSchema.default('result').meta(field('結果名', 'Result name')) }),
   role: 'output',
   runOutputName: (cfg) => cfg.name,
   async execute(_ctx, { value }) {

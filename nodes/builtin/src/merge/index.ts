@@ -1,4 +1,4 @@
-import { defineNode, port, PortKinds, t, z } from '@medflow/sdk';
+import { defineNode, field, port, PortKinds, t, z } from '@medflow/sdk';
 
 /**
  * Joins branches. It waits only for branches that are still live: a branch skipped by a condition
@@ -17,7 +17,8 @@ export default defineNode({
   outputs: { value: port(PortKinds.any, { title: t('値', 'Value') }) },
   config: z.object({
     mode: z.enum(['first', 'array', 'object']).default('first')
-      .describe('first: the first live value; array: all live values; object: values keyed by source node'),
+      .describe('first: the first live value; array: all live values; object: values keyed by source node')
+      .meta(field('まとめ方', 'Mode', 'first: 最初の値 / array: すべての値の配列 / object: ノードIDごと')),
   }),
   async execute(ctx, { in: incoming }) {
     switch (ctx.config.mode) {

@@ -1,15 +1,16 @@
-import { z } from '@medflow/sdk';
+import { field, z } from '@medflow/sdk';
 import { parsePath, readPath, stringify } from './path.js';
 
 export const OPERATORS = ['equals', 'notEquals', 'contains', 'notContains', 'startsWith', 'endsWith', 'gt', 'gte', 'lt', 'lte', 'isEmpty', 'isNotEmpty'] as const;
 
 export const RuleSchema = z.object({
   path: z.string().max(500).default('').refine((p) => { try { parsePath(p); return true; } catch { return false; } }, 'invalid path')
-    .describe('Where to look in the incoming value; empty means the value itself (e.g. "labs.CRP")'),
-  operator: z.enum(OPERATORS),
-  value: z.union([z.string().max(10_000), z.number(), z.boolean()]).optional(),
+    .describe('Where to look in the incoming value; empty means the value itself (e.g. "labs.CRP")')
+    .meta(field('対象の項目', 'Path', '空欄なら値そのもの（例: labs.CRP）')),
+  operator: z.enum(OPERATORS).meta(field('比較', 'Operator')),
+  value: z.union([z.string().max(10_000), z.number(), z.boolean()]).optional().meta(field('比較する値', 'Value')),
   /** Full-width/half-width and case differences are common in notes (ＣＲＰ vs CRP). */
-  normalize: z.boolean().default(true).describe('Ignore full/half-width and upper/lower case differences'),
+  normalize: z.boolean().default(true).describe('Ignore full/half-width and upper/lower case differences').meta(field('全角半角・大文字小文字を区別しない', 'Ignore width and case')),
 }).superRefine((rule, ctx) => {
   const unary = rule.operator === 'isEmpty' || rule.operator === 'isNotEmpty';
   if (!unary && rule.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `operator "${rule.operator}" needs a value to compare with` });

@@ -1,4 +1,4 @@
-import { defineNode, ErrorCodes, MedflowError, port, PortKinds, t, z } from '@medflow/sdk';
+import { defineNode, field, ErrorCodes, MedflowError, port, PortKinds, t, z } from '@medflow/sdk';
 import { InputNameSchema } from '../shared/input-name.js';
 
 /** Text given when the run starts: a clinical note, a diagnosis list, a question. */
@@ -14,11 +14,11 @@ export default defineNode({
   inputs: {},
   outputs: { text: port(PortKinds.text, { title: t('テキスト', 'Text') }) },
   config: z.object({
-    name: InputNameSchema.default('text'),
-    title: z.string().max(100).optional().describe('Label shown in the run form, e.g. 診療記録'),
-    required: z.boolean().default(true),
-    default: z.string().max(1_000_000).optional(),
-    maxLength: z.number().int().min(1).max(5_000_000).default(1_000_000),
+    name: InputNameSchema.default('text').meta(field('入力名', 'Input name', '実行時に値を渡す名前（英数字）')),
+    title: z.string().max(100).optional().describe('Label shown in the run form, e.g. 診療記録').meta(field('入力欄の見出し', 'Label', '実行フォームに表示（例: 診療記録）')),
+    required: z.boolean().default(true).meta(field('必須', 'Required')),
+    default: z.string().max(1_000_000).optional().meta(field('既定値', 'Default')),
+    maxLength: z.number().int().min(1).max(5_000_000).default(1_000_000).meta(field('最大文字数', 'Max length')),
   }),
   role: 'input',
   runInput: (cfg) => ({ name: cfg.name, kind: 'text', required: cfg.required && cfg.default === undefined, ...(cfg.title ? { title: cfg.title } : {}) }),

@@ -1,0 +1,63 @@
+import type { NodeRunRecord, NodeTypeDescription, PortDescription, RunInputDescriptor, RunRecord, WorkflowDocument } from '@medflow/sdk';
+
+export interface Problem { code: string; path: string; message: string; nodeId?: string; edgeIndex?: number }
+export interface Analysis { valid: boolean; problems: Problem[]; inputs: RunInputDescriptor[]; outputs: string[]; dynamicPorts: Record<string, Record<string, PortDescription>> }
+export interface WorkflowRecord { id: string; name: string; description?: string; draft: WorkflowDocument; revision: number; latestVersion?: number; createdAt: string; updatedAt: string }
+export interface WorkflowSummary { id: string; name: string; description?: string; revision: number; latestVersion: number | null; nodeCount: number; updatedAt: string }
+export interface VersionSummary { id: string; version: number; note?: string; publishedAt: string; nodeCount: number }
+export interface RunDetail { run: RunRecord; nodes: NodeRunRecord[] }
+export type RunSummary = Omit<RunRecord, 'document'>;
+export interface TemplateSummary { slug: string; name: string; description: string; nodeCount: number }
+
+/** An API error with the server's code and per-field problems. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly problems: Problem[] = []) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, headers: {} };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'サーバーに接続できません / cannot reach the server');
+  }
+  if (res.status === 204) return undefined as T;
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const e = json?.error ?? {};
+    throw new ApiError(res.status, e.code ?? 'HTTP_ERROR', e.message ?? res.statusText, e.details?.problems ?? []);
+  }
+  return json as T;
+}
+
+export const api = {
+  nodeTypes: () => request<{ nodeTypes: NodeTypeDescription[] }>('GET', '/api/node-types').then((r) => r.nodeTypes),
+  listWorkflows: () => request<{ workflows: WorkflowSummary[] }>('GET', '/api/workflows').then((r) => r.workflows),
+  getWorkflow: (id: string) => request<{ workflow: WorkflowRecord; analysis: Analysis }>('GET', `/api/workflows/${id}`),
+  createWorkflow: (document: unknown) => request<{ workflow: WorkflowRecord; analysis: Analysis }>('POST', '/api/workflows', { document }),
+  saveWorkflow: (id: string, document: WorkflowDocument, revision: number) =>
+    request<{ workflow: WorkflowRecord; analysis: Analysis }>('PUT', `/api/workflows/${id}`, { document, revision }),
+  deleteWorkflow: (id: string) => request<void>('DELETE', `/api/workflows/${id}`),
+  validate: (document: unknown) => request<Analysis>('POST', '/api/workflows/validate', { document }),
+  publish: (id: string, note?: string) => request<{ version: VersionSummary }>('POST', `/api/workflows/${id}/publish`, note ? { note } : {}),
+  versions: (id: string) => request<{ versions: VersionSummary[] }>('GET', `/api/workflows/${id}/versions`).then((r) => r.versions),
+  restore: (id: string, version: number) => request<{ workflow: WorkflowRecord; analysis: Analysis }>('POST', `/api/workflows/${id}/versions/${version}/restore`),
+  startRun: (id: string, form: FormData) => request<{ run: RunRecord }>('POST', `/api/workflows/${id}/runs`, form),
+  getRun: (id: string) => request<RunDetail>('GET', `/api/runs/${id}`),
+  listRuns: (query: { workflowId?: string; status?: string; limit?: number }) => {
+    const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    return request<{ runs: RunSummary[] }>('GET', `/api/runs?${q}`).then((r) => r.runs);
+  },
+  cancelRun: (id: string) => request<{ run: RunRecord }>('POST', `/api/runs/${id}/cancel`, {}),
+  templates: () => request<{ templates: TemplateSummary[] }>('GET', '/api/templates').then((r) => r.templates),
+  template: (slug: string) => request<{ template: TemplateSummary; document: WorkflowDocument }>('GET', `/api/templates/${encodeURIComponent(slug)}`),
+  fileUrl: (runId: string, fileId: string) => `/api/runs/${runId}/files/${fileId}`,
+};

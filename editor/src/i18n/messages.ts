@@ -1,0 +1,46 @@
+/** UI strings. Japanese first: physicians are the primary users. */
+export const messages = {
+  ja: {
+    appName: 'MedFlow', workflows: 'ワークフロー', templates: 'テンプレート', reviews: '確認待ち', language: 'English',
+    newWorkflow: '新規作成', untitled: '無題のワークフロー', open: '開く', delete: '削除', import: 'JSON読込', export: 'JSON書出',
+    confirmDelete: '「{name}」を削除しますか？', nodes: '{n} ノード', published: '公開 v{v}', draftOnly: '下書きのみ', updated: '更新',
+    noWorkflows: 'まだワークフローがありません。「新規作成」かテンプレートから始めましょう。',
+    palette: 'ノード', searchNodes: 'ノードを検索', dragHint: 'ドラッグして配置（Enter でも追加）',
+    inspector: '設定', noSelection: 'ノードを選択すると設定を編集できます', nodeLabel: '表示名', insertVariable: '変数を挿入',
+    saved: '保存済み', saving: '保存中…', unsaved: '未保存', saveFailed: '保存に失敗しました', conflict: '他の画面で更新されています。再読込してください',
+    publish: '公開', publishNote: '公開メモ（任意）', history: '履歴', restore: 'この版に戻す', version: '版',
+    undo: '元に戻す', redo: 'やり直し', layout: '自動整列', problems: '問題 {n} 件', valid: '問題なし',
+    run: '実行', runInputs: '実行時の入力', start: '実行開始', cancel: '中止', running: '実行中', runHistory: '実行履歴',
+    status_pending: '待機', status_running: '実行中', status_completed: '完了', status_failed: '失敗', status_skipped: 'スキップ',
+    status_waiting: '確認待ち', status_cancelled: '中止', status_queued: '受付', status_waiting_review: '確認待ち',
+    inputs: '入力', outputs: '出力', error: 'エラー', duration: '所要時間', attempts: '試行', noRun: 'まだ実行していません',
+    incompatible: '接続できません: {from} → {to}（型が合いません）', alreadyConnected: 'この入力には既に接続があります。合流ノードを使ってください',
+    selfLoop: '同じノードには接続できません', fileRequired: 'ファイルを選択', required: '必須', close: '閉じる',
+    useTemplate: 'このテンプレートで作成', noReviews: '確認待ちの実行はありません', openRun: '開く',
+    fixBeforeRun: '実行前に問題を直してください', runFailedHint: '失敗したノードを選ぶと原因が表示されます',
+    add: '追加', remove: '削除', loading: '読み込み中…', back: '一覧へ', runOutputs: '実行結果',
+  },
+  en: {
+    appName: 'MedFlow', workflows: 'Workflows', templates: 'Templates', reviews: 'Reviews', language: '日本語',
+    newWorkflow: 'New', untitled: 'Untitled workflow', open: 'Open', delete: 'Delete', import: 'Import JSON', export: 'Export JSON',
+    confirmDelete: 'Delete "{name}"?', nodes: '{n} nodes', published: 'published v{v}', draftOnly: 'draft only', updated: 'updated',
+    noWorkflows: 'No workflows yet. Create one or start from a template.',
+    palette: 'Nodes', searchNodes: 'Search nodes', dragHint: 'Drag onto the canvas (or press Enter)',
+    inspector: 'Settings', noSelection: 'Select a node to edit its settings', nodeLabel: 'Label', insertVariable: 'Insert variable',
+    saved: 'Saved', saving: 'Saving…', unsaved: 'Unsaved', saveFailed: 'Saving failed', conflict: 'Changed elsewhere; reload to continue',
+    publish: 'Publish', publishNote: 'Note (optional)', history: 'History', restore: 'Restore this version', version: 'Version',
+    undo: 'Undo', redo: 'Redo', layout: 'Auto-layout', problems: '{n} problem(s)', valid: 'No problems',
+    run: 'Run', runInputs: 'Run inputs', start: 'Start', cancel: 'Cancel', running: 'Running', runHistory: 'Run history',
+    status_pending: 'pending', status_running: 'running', status_completed: 'done', status_failed: 'failed', status_skipped: 'skipped',
+    status_waiting: 'waiting', status_cancelled: 'cancelled', status_queued: 'queued', status_waiting_review: 'waiting for review',
+    inputs: 'Inputs', outputs: 'Outputs', error: 'Error', duration: 'Duration', attempts: 'Attempts', noRun: 'Not run yet',
+    incompatible: 'Cannot connect {from} → {to} (types differ)', alreadyConnected: 'This input is already connected; use a merge node',
+    selfLoop: 'A node cannot connect to itself', fileRequired: 'Choose a file', required: 'required', close: 'Close',
+    useTemplate: 'Create from this template', noReviews: 'No runs are waiting for review', openRun: 'Open',
+    fixBeforeRun: 'Fix the problems before running', runFailedHint: 'Select the failed node to see why',
+    add: 'Add', remove: 'Remove', loading: 'Loading…', back: 'All workflows', runOutputs: 'Run results',
+  },
+} as const;
+
+export type Lang = keyof typeof messages;
+export type MessageKey = keyof (typeof messages)['ja'];

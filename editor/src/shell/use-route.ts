@@ -1,0 +1,41 @@
+import { useEffect, useState } from 'react';
+
+export type Route =
+  | { page: 'workflows' }
+  | { page: 'editor'; workflowId: string; runId?: string }
+  | { page: 'templates' }
+  | { page: 'reviews' };
+
+/** Routes live in the hash (`#/workflows/<id>?run=<runId>`), so the server needs no route table for the editor. */
+export function parseRoute(hash: string): Route {
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
+  const parts = path.split('/').filter(Boolean);
+  const run = new URLSearchParams(query).get('run') ?? undefined;
+  if (parts[0] === 'workflows' && parts[1]) return { page: 'editor', workflowId: parts[1], ...(run ? { runId: run } : {}) };
+  if (parts[0] === 'templates') return { page: 'templates' };
+  if (parts[0] === 'reviews') return { page: 'reviews' };
+  return { page: 'workflows' };
+}
+
+export function href(route: Route): string {
+  switch (route.page) {
+    case 'editor': return `#/workflows/${route.workflowId}${route.runId ? `?run=${route.runId}` : ''}`;
+    case 'templates': return '#/templates';
+    case 'reviews': return '#/reviews';
+    default: return '#/';
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = href(route);
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
