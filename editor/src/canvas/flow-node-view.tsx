@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { PortDescription } from '@medflow/sdk';
+import { explain } from '../i18n/explain';
 import { useI18n } from '../i18n/i18n';
 import type { FlowNode } from './document';
 import { catalogueEntry, useEditorContext } from './editor-context';
@@ -18,7 +19,7 @@ function PortRow({ name, port, side }: { name: string; port: PortDescription; si
 
 /** A node on the canvas: title, id (the name templates use), typed ports, run status and problems. */
 function FlowNodeViewImpl({ id, data, selected }: NodeProps<FlowNode>) {
-  const { t, pick } = useI18n();
+  const { t, pick, lang } = useI18n();
   const { catalogue, portsOf, problemsByNode, runNodes } = useEditorContext();
   const entry = catalogueEntry(catalogue, data.nodeType, data.typeVersion);
   const ports = portsOf({ id, data, position: { x: 0, y: 0 }, type: 'medflow' });
@@ -43,7 +44,7 @@ function FlowNodeViewImpl({ id, data, selected }: NodeProps<FlowNode>) {
           {run.status === 'running' && run.note && <div className="muted small">{run.note}</div>}
         </div>
       )}
-      {problems.length > 0 && <ul className="node-problems" role="list">{problems.slice(0, 3).map((p, i) => <li key={i}>{p.message}</li>)}</ul>}
+      {problems.length > 0 && <ul className="node-problems" role="list">{problems.slice(0, 3).map((p, i) => <li key={i} title={p.message}>{explain(lang, p)}</li>)}</ul>}
     </div>
   );
 }

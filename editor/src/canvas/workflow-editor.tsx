@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Connection } from '@xyflow/react';
 import type { NodeTypeDescription } from '@medflow/sdk';
 import { api, type Analysis, type WorkflowRecord } from '../api/client';
+import { explain } from '../i18n/explain';
 import { useI18n } from '../i18n/i18n';
 import { Inspector } from '../inspector/inspector';
 import { DRAG_TYPE, Palette } from '../palette/palette';
@@ -23,7 +24,7 @@ export function WorkflowEditor(props: { workflowId: string; runId?: string }) {
 }
 
 function EditorPage({ workflowId, runId }: { workflowId: string; runId?: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [catalogue, setCatalogue] = useState<NodeTypeDescription[]>();
   const [workflow, setWorkflow] = useState<WorkflowRecord>();
   const [analysis, setAnalysis] = useState<Analysis>();
@@ -150,7 +151,7 @@ function EditorPage({ workflowId, runId }: { workflowId: string; runId?: string 
         <ErrorBanner error={error ?? (autosave.state === 'failed' || autosave.state === 'conflict' ? autosave.error : undefined)} />
         {analysis && !analysis.valid && (
           <details className="problem-list"><summary>{t('problems', { n: analysis.problems.length })}</summary>
-            <ul>{analysis.problems.map((p, i) => <li key={i}><code>{p.path}</code> {p.message}</li>)}</ul>
+            <ul>{analysis.problems.map((p, i) => <li key={i} title={p.message}><code>{p.path}</code> {explain(lang, p)}</li>)}</ul>
           </details>
         )}
         <div className="workspace">

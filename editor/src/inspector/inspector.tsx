@@ -2,6 +2,7 @@ import type { NodeTypeDescription } from '@medflow/sdk';
 import type { Problem } from '../api/client';
 import type { FlowEdge, FlowNode } from '../canvas/document';
 import { catalogueEntry } from '../canvas/editor-context';
+import { explain } from '../i18n/explain';
 import { useI18n } from '../i18n/i18n';
 import { SchemaForm, type JsonSchema } from './schema-form';
 
@@ -13,14 +14,14 @@ export function Inspector({ node, edges, catalogue, problems, onChange }: {
   node: FlowNode | undefined; edges: FlowEdge[]; catalogue: NodeTypeDescription[]; problems: Problem[];
   onChange: (id: string, patch: Partial<FlowNode['data']>) => void;
 }) {
-  const { t, pick } = useI18n();
+  const { t, pick, lang } = useI18n();
   if (!node) return <aside className="inspector" aria-label={t('inspector')}><h2>{t('inspector')}</h2><p className="muted">{t('noSelection')}</p></aside>;
   const entry = catalogueEntry(catalogue, node.data.nodeType, node.data.typeVersion);
   const errors = new Map<string, string>();
   const general: string[] = [];
   for (const p of problems) {
     const m = /^nodes\.\d+\.config\.?(.*)$/.exec(p.path);
-    if (m && m[1]) errors.set(m[1], p.message); else general.push(p.message);
+    if (m && m[1]) errors.set(m[1], explain(lang, p)); else general.push(explain(lang, p));
   }
   const variables = [...new Set(edges.filter((e) => e.target === node.id).map((e) => e.source))];
   if (variables.length) variables.push('input');

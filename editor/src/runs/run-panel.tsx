@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { RunInputDescriptor } from '@medflow/sdk';
 import { api, type Analysis } from '../api/client';
+import { explain } from '../i18n/explain';
 import { useI18n } from '../i18n/i18n';
 import { ErrorBanner } from '../shell/error-banner';
 import { useAsync } from '../shell/use-async';
@@ -15,7 +16,7 @@ export function RunPanel({ workflowId, analysis, run, runId, onRunStarted, onOpe
   workflowId: string; analysis: Analysis | undefined; run: ReturnType<typeof useRun>; runId: string | undefined;
   onRunStarted: (id: string) => void; onOpenRun: (id: string) => void; selectedNodeId: string | undefined; beforeRun: () => Promise<void>;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [values, setValues] = useState<Record<string, string>>({});
   const [files, setFiles] = useState<Record<string, File>>({});
   const [error, setError] = useState<unknown>();
@@ -55,7 +56,7 @@ export function RunPanel({ workflowId, analysis, run, runId, onRunStarted, onOpe
       {runId && (
         <div className="run-status" aria-live="polite">
           <strong data-testid="run-status">{run.status ? t(`status_${run.status}`) : t('loading')}</strong>
-          {run.detail?.run.error && <p className="field-error">{run.detail.run.error.message} <span className="muted">({run.detail.run.error.code})</span> — {t('runFailedHint')}</p>}
+          {run.detail?.run.error && <p className="field-error" title={run.detail.run.error.message}>{explain(lang, run.detail.run.error)} <span className="muted">({run.detail.run.error.code})</span> — {t('runFailedHint')}</p>}
           {run.detail && Object.keys(run.detail.run.outputs).length > 0 && (
             <div><h3>{t('runOutputs')}</h3><ValueView value={run.detail.run.outputs} runId={runId} /></div>
           )}
@@ -65,7 +66,7 @@ export function RunPanel({ workflowId, analysis, run, runId, onRunStarted, onOpe
         <div className="node-detail" data-testid="node-detail">
           <h3>{node.nodeId} — {t(`status_${node.status}`)}</h3>
           <p className="muted small">{t('attempts')}: {node.attempts}{node.durationMs !== undefined ? ` · ${t('duration')}: ${node.durationMs} ms` : ''}{node.skipReason ? ` · ${node.skipReason}` : ''}</p>
-          {node.error && <p className="field-error">{node.error.message} <span className="muted">({node.error.code})</span></p>}
+          {node.error && <p className="field-error" title={node.error.message}>{explain(lang, node.error)} <span className="muted">({node.error.code})</span></p>}
           <h4>{t('inputs')}</h4><ValueView value={node.inputs} runId={runId} />
           <h4>{t('outputs')}</h4><ValueView value={node.outputs} runId={runId} />
         </div>
