@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+import type { RuntimeConfig } from './runtime/index.js';
 import { z } from 'zod';
 
 const PoolsSchema = z.string().regex(/^(\s*[a-z][a-z0-9-]*=\d+\s*)(,\s*[a-z][a-z0-9-]*=\d+\s*)*$/, 'use name=count pairs, e.g. "gpu=1,ocr=2"')
@@ -18,6 +20,12 @@ export const ConfigSchema = z.object({
   MEDFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   MEDFLOW_EDITOR_DIR: z.string().optional(),
   MEDFLOW_TEMPLATES_DIR: z.string().optional(),
+  MEDFLOW_MODELS_DIR: z.string().default('./models'),
+  MEDFLOW_MODEL_MEMORY_MB: z.coerce.number().int().min(64).default(16_384),
+  MEDFLOW_GPU: z.enum(['auto', 'off', 'cuda', 'vulkan']).default('auto'),
+  MEDFLOW_LLM_SEQUENCES: z.coerce.number().int().min(1).max(64).default(4),
+  MEDFLOW_LLM_CONTEXT: z.coerce.number().int().min(256).max(262_144).default(4096),
+  MEDFLOW_OCR_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 export interface ServerConfig {
@@ -32,6 +40,7 @@ export interface ServerConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   editorDir?: string;
   templatesDir: string;
+  runtime: RuntimeConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -54,5 +63,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     ...(c.MEDFLOW_EDITOR_DIR ? { editorDir: resolve(c.MEDFLOW_EDITOR_DIR) } : {}),
     // The repository's templates/ folder, wherever the server is started from.
     templatesDir: resolve(c.MEDFLOW_TEMPLATES_DIR ?? fileURLToPath(new URL('../../templates', import.meta.url))),
+    runtime: {
+      modelsDir: resolve(c.MEDFLOW_MODELS_DIR),
+      modelMemoryBytes: c.MEDFLOW_MODEL_MEMORY_MB * 1024 * 1024,
+      gpu: c.MEDFLOW_GPU,
+      llmSequences: c.MEDFLOW_LLM_SEQUENCES,
+      llmContextSize: c.MEDFLOW_LLM_CONTEXT,
+      ocrWorkers: c.MEDFLOW_OCR_WORKERS ?? availableParallelism(),
+    },
   };
 }

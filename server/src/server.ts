@@ -7,6 +7,7 @@ import { Engine, NodeRegistry, ResourcePools } from './engine/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { RunService } from './runs/run-service.js';
 import { StoreJournal } from './runs/store-journal.js';
+import { createRuntime, type Runtime } from './runtime/index.js';
 import { createFileService } from './services/file-service.js';
 import { openStore, type DocumentStore } from './store/index.js';
 import { TemplateLibrary } from './templates/template-library.js';
@@ -19,6 +20,7 @@ export interface RunningServer {
   url: string;
   engine: Engine;
   store: DocumentStore;
+  runtime: Runtime;
   resumedRuns: number;
   close(): Promise<void>;
 }
@@ -28,13 +30,15 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const store = await openStore({ sqlitePath: join(config.dataDir, 'medflow.db'), durability: config.durability, ...(config.mongodbUri ? { mongodbUri: config.mongodbUri } : {}) });
   const registry = new NodeRegistry().registerAll(builtinNodes);
   const files = createFileService(store.blobs);
-  const engine = new Engine({ registry, journal: new StoreJournal(store), pools: new ResourcePools(config.pools), services: () => ({ files }) });
+  const runtime = createRuntime(config.runtime, logger);
+  const services = runtime.services(files);
+  const engine = new Engine({ registry, journal: new StoreJournal(store), pools: new ResourcePools(config.pools), services: () => services });
   const workflows = new WorkflowService(store, engine);
   const runs = new RunService(store, engine, workflows, logger);
   const resumedRuns = await runs.recoverInterrupted();
 
   const app = createApp({
-    engine, store, workflows, runs, logger, version: VERSION,
+    engine, store, workflows, runs, logger, version: VERSION, runtime,
     maxUploadBytes: config.maxUploadBytes, maxJsonBytes: config.maxJsonBytes, templates: new TemplateLibrary(config.templatesDir),
     ...(config.editorDir ? { editorDir: config.editorDir } : {}),
   });
@@ -51,12 +55,13 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   logger.info('server listening', { url, store: store.kind, dataDir: store.kind === 'embedded' ? config.dataDir : undefined, resumedRuns, nodeTypes: registry.catalogue().length });
 
   return {
-    http, url, engine, store, resumedRuns,
+    http, url, engine, store, runtime, resumedRuns,
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       // Runs still executing stay "running" in the store and resume at the next start.
       await store.close();
+      await runtime.close();
     },
   };
 }

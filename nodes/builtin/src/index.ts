@@ -1,16 +1,21 @@
 import type { AnyNodeDefinition } from '@medflow/sdk';
 import condition from './condition/index.js';
 import delay from './delay/index.js';
+import extract from './extract/index.js';
 import fileInput from './file-input/index.js';
 import jsonOutput from './json-output/index.js';
+import llm from './llm/index.js';
 import merge from './merge/index.js';
 import normalizeText from './normalize-text/index.js';
+import ocr from './ocr/index.js';
 import switchNode from './switch/index.js';
 import template from './template/index.js';
 import textInput from './text-input/index.js';
+import transcribe from './transcribe/index.js';
 
-export { condition, delay, fileInput, jsonOutput, merge, normalizeText, switchNode, template, textInput };
+export { condition, delay, extract, fileInput, jsonOutput, llm, merge, normalizeText, ocr, switchNode, template, textInput, transcribe };
+export { locateQuote } from './extract/locate.js';
 export { parseTemplate, renderTemplate, templateVariables, TemplateSyntaxError } from './template/render.js';
 
 /** Every built-in node, for registering in one call. */
-export const builtinNodes: AnyNodeDefinition[] = [textInput, fileInput, normalizeText, template, condition, switchNode, merge, delay, jsonOutput] as unknown as AnyNodeDefinition[];
+export const builtinNodes: AnyNodeDefinition[] = [textInput, fileInput, normalizeText, template, llm, extract, transcribe, ocr, condition, switchNode, merge, delay, jsonOutput] as unknown as AnyNodeDefinition[];

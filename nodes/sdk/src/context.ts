@@ -1,4 +1,5 @@
 import type { FileService } from './files.js';
+import type { LlmService, OcrService, TranscriptionService } from './services.js';
 
 /**
  * Services the server hands to nodes. Extended by declaration merging where a service is defined:
@@ -8,6 +9,9 @@ import type { FileService } from './files.js';
  */
 export interface NodeServices {
   files: FileService;
+  llm: LlmService;
+  transcription: TranscriptionService;
+  ocr: OcrService;
 }
 
 export interface NodeLogger {

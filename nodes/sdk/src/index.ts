@@ -5,6 +5,7 @@ export * from './files.js';
 export * from './media-type.js';
 export * from './ports.js';
 export * from './context.js';
+export * from './services.js';
 export * from './define-node.js';
 export * from './describe-node.js';
 export * from './workflow.js';

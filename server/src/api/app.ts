@@ -11,6 +11,8 @@ import { errorHandler, notFoundRoute } from './errors.js';
 import { landingPage } from './landing-page.js';
 import { runsRouter } from './runs-router.js';
 import { templatesRouter } from './templates-router.js';
+import { modelsRouter } from './models-router.js';
+import type { Runtime } from '../runtime/index.js';
 import type { TemplateLibrary } from '../templates/template-library.js';
 import { findProtoKey, invalid } from './validate.js';
 import { workflowsRouter } from './workflows-router.js';
@@ -26,6 +28,7 @@ export interface AppDeps {
   maxJsonBytes: number;
   editorDir?: string;
   templates: TemplateLibrary;
+  runtime: Runtime;
 }
 
 /** The HTTP app. Routers stay thin: they parse with zod and call services. */
@@ -50,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/workflows', workflowsRouter(deps.workflows));
   api.use('/runs', runs);
   api.use('/templates', templatesRouter(deps.templates));
+  api.use('/models', modelsRouter(deps.runtime));
   api.use(notFoundRoute);
   app.use('/api', api);
 

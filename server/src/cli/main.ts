@@ -4,6 +4,9 @@ import { parseArgs } from 'node:util';
 import { builtinNodes } from '@medflow/nodes-builtin';
 import { isMedflowError, type RunRecord } from '@medflow/sdk';
 import { Engine, MemoryJournal, NodeRegistry, ResourcePools } from '../engine/index.js';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { createRuntime } from '../runtime/index.js';
 import { createFileService } from '../services/file-service.js';
 import { MemoryBlobs } from '../store/index.js';
 import { readCliInputs, UsageError } from './inputs.js';
@@ -15,6 +18,7 @@ Usage:
   medflow run <flow.json> [--input name=value | --input name=@file]... [--quiet]
   medflow validate <flow.json>
   medflow node-types
+  medflow models                 (what is in MEDFLOW_MODELS_DIR)
 
 <flow.json> is a workflow document, or an exported workflow ({ "document": ... } / { "workflow": { "draft": ... } }).
 Results are printed to stdout as JSON; progress goes to stderr.
@@ -26,8 +30,12 @@ function createEngine() {
   const blobs = new MemoryBlobs();
   const files = createFileService(blobs);
   const registry = new NodeRegistry().registerAll(builtinNodes);
-  const engine = new Engine({ registry, journal: new MemoryJournal(), pools: new ResourcePools({ gpu: 1, 'cpu-heavy': 2 }), services: () => ({ files }) });
-  return { engine, blobs };
+  // The same settings as the server (MEDFLOW_MODELS_DIR, MEDFLOW_GPU…), so a flow runs the same way here.
+  const config = loadConfig();
+  const runtime = createRuntime(config.runtime, createLogger(process.env.MEDFLOW_LOG_LEVEL === 'debug' ? 'debug' : 'warn'));
+  const services = runtime.services(files);
+  const engine = new Engine({ registry, journal: new MemoryJournal(), pools: new ResourcePools(config.pools), services: () => services });
+  return { engine, blobs, runtime };
 }
 
 async function readFlow(path: string | undefined): Promise<unknown> {
@@ -46,8 +54,14 @@ async function main(argv: string[]): Promise<number> {
   });
   const [command, file] = positionals;
   if (values.help || !command) { process.stdout.write(`${USAGE}\n`); return values.help ? 0 : EXIT.usage; }
-  const { engine, blobs } = createEngine();
+  const { engine, blobs, runtime } = createEngine();
 
+  if (command === 'models') {
+    const models = await runtime.registry.list();
+    if (!models.length) process.stdout.write(`no models in ${runtime.registry.dir} (MEDFLOW_MODELS_DIR)\n`);
+    for (const m of models) process.stdout.write(`${m.kind}\t${m.name}\t${(m.sizeBytes / 1048576).toFixed(1)} MB${m.quantization ? `\t${m.quantization}` : ''}${m.contextLength ? `\tctx ${m.contextLength}` : ''}\n`);
+    return 0;
+  }
   if (command === 'node-types') {
     for (const t of engine.registry.catalogue()) process.stdout.write(`${t.type}@${t.version}\t${t.display.title.ja} / ${t.display.title.en}\n`);
     return 0;
@@ -73,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
   display?.finish();
   process.stdout.write(`${JSON.stringify({ runId: final.id, status: final.status, outputs: final.outputs, ...(final.error ? { error: final.error } : {}) }, null, 2)}\n`);
   if (final.status === 'failed' && final.error) process.stderr.write(`✖ ${final.error.code}: ${final.error.message}\n`);
+  await runtime.close();
   return final.status === 'completed' ? EXIT.completed : final.status === 'waiting_review' ? EXIT.waiting : final.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
 }
 
