@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feverFlow, fileFlow, slowFlow } from '../support/flows.js';
 import { api, startTestServer } from '../support/server.js';
+import { testModelsDir, TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let base: string;
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2a3b3ab0000000049454e44ae426082', 'hex');
 
-beforeAll(async () => { server = await startTestServer({ MEDFLOW_MAX_UPLOAD_MB: '1', MEDFLOW_MAX_JSON_MB: '1' }); base = server.url; });
+const modelsDir = testModelsDir();
+beforeAll(async () => { server = await startTestServer({ MEDFLOW_MAX_UPLOAD_MB: '1', MEDFLOW_MAX_JSON_MB: '1', MEDFLOW_MODELS_DIR: modelsDir }); base = server.url; });
 afterAll(async () => { await server.stop(); });
 
 async function createWorkflow(document: unknown): Promise<string> {
@@ -232,5 +234,15 @@ describe('templates', () => {
       { id: 'sw', type: 'core/switch', typeVersion: 1, config: { cases: [{ port: 'tb', rule: { operator: 'contains', value: '結核' } }] } },
     ], edges: [] } });
     expect(Object.keys(res.body.dynamicPorts.sw)).toEqual(['tb', 'otherwise']);
+  });
+});
+
+describe('models', () => {
+  it('lists the models directory with size, quantisation and context length, and the llama.cpp backend', async () => {
+    const res = await api(base, 'GET', '/api/models');
+    expect(res.status).toBe(200);
+    expect(res.body.directory).toBe(modelsDir);
+    expect(res.body.backend).toMatch(/^(cpu|cuda|vulkan|metal)$/);
+    expect(res.body.models).toEqual([expect.objectContaining({ name: TINY_MODEL, kind: 'llm', sizeBytes: 1_750_560, contextLength: 4096, loaded: false })]);
   });
 });

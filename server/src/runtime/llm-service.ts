@@ -105,7 +105,8 @@ export class NodeLlamaService implements LlmService {
       const gpu = this.options.gpu === 'off' ? false : this.options.gpu;
       try {
         const llama = await getLlama({ gpu, build: 'never', progressLogs: false, logLevel: 'error' as never });
-        this.logger.info('llama.cpp ready', { backend: llama.gpu === false ? 'cpu' : llama.gpu, requested: this.options.gpu,
+        const devices = llama.gpu === false ? [] : await llama.getGpuDeviceNames().catch(() => []);
+        this.logger.info('llama.cpp ready', { backend: llama.gpu === false ? 'cpu' : llama.gpu, devices, requested: this.options.gpu,
           ...(llama.gpu === false && this.options.gpu === 'auto' ? { reason: 'no usable CUDA or Vulkan device/driver found; running on CPU' } : {}) });
         return llama;
       } catch (error) {

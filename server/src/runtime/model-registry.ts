@@ -112,26 +112,39 @@ export class ModelRegistry {
     }
   }
 
+  /** Descriptions by file name, valid while the file's size and modification time are unchanged. */
+  private readonly described = new Map<string, { key: string; info: Omit<ModelInfo, 'loaded'> | undefined }>();
+
   private async describe(name: string): Promise<ModelInfo | undefined> {
     const path = join(this.dir, name);
     const st = await stat(path);
     if (!st.isFile()) return undefined;
+    const key = `${st.size}:${st.mtimeMs}`;
+    let cached = this.described.get(name);
+    if (cached?.key !== key) {
+      cached = { key, info: await this.read(path, name, st.size) };
+      this.described.set(name, cached);
+    }
+    return cached.info ? { ...cached.info, loaded: this.slots.has(name) } : undefined;
+  }
+
+  private async read(path: string, name: string, size: number): Promise<Omit<ModelInfo, 'loaded'> | undefined> {
+    const st = { size };
     const handle = await open(path, 'r');
     const head = Buffer.alloc(4);
     try { await handle.read(head, 0, 4, 0); } finally { await handle.close(); }
-    const loaded = this.slots.has(name);
     if (head.toString('ascii') === 'GGUF') {
       const meta = await readGgufMetadata(path);
       const arch = meta['general.architecture'] as string | undefined;
       return {
-        name, kind: 'llm', sizeBytes: st.size, loaded,
+        name, kind: 'llm', sizeBytes: st.size,
         ...(arch ? { architecture: arch } : {}),
         ...(typeof meta['general.file_type'] === 'number' ? { quantization: FILE_TYPES[meta['general.file_type'] as number] ?? `type ${meta['general.file_type']}` } : {}),
         ...(arch && typeof meta[`${arch}.context_length`] === 'number' ? { contextLength: meta[`${arch}.context_length`] as number } : {}),
       };
     }
     // whisper.cpp models start with the ggml magic 0x67676d6c, little-endian.
-    if (head.readUInt32LE(0) === 0x67676d6c) return { name, kind: 'whisper', sizeBytes: st.size, loaded };
+    if (head.readUInt32LE(0) === 0x67676d6c) return { name, kind: 'whisper', sizeBytes: st.size };
     return undefined;
   }
 }

@@ -25,7 +25,9 @@ export const CJK_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'
 
 /** Renders text to a PNG with ImageMagick and the Noto CJK font, as a scanner would deliver it. */
 export function renderText(text: string, path: string, pointsize = 36): string {
-  execFileSync(IMAGEMAGICK, ['-font', CJK_FONT, '-pointsize', String(pointsize), '-background', 'white', '-fill', 'black', `label:${text}`, '-bordercolor', 'white', '-border', '40', path]);
+  // One label per line, stacked: ImageMagick 6 fails on long multi-line labels. `%` is its escape character.
+  const lines = text.split('\n').map((l) => `label:${(l || ' ').replaceAll('%', '%%')}`);
+  execFileSync(IMAGEMAGICK, ['-font', CJK_FONT, '-pointsize', String(pointsize), '-background', 'white', '-fill', 'black', ...lines, '-gravity', 'West', '-append', '-bordercolor', 'white', '-border', '40', path]);
   return path;
 }
 

@@ -23,13 +23,18 @@ export interface ExtractedField {
   required: boolean;
 }
 
-function valueSchema(f: FieldSpec): Record<string, unknown> {
+/** `oneOf` rather than `type: [T, 'null']`: llama.cpp's JSON-schema grammar honours maxLength only in this form. */
+const nullable = (schema: Record<string, unknown>) => ({ oneOf: [schema, { type: 'null' }] });
+
+function valueSchema(f: FieldSpec, maxValueLength: number): Record<string, unknown> {
   switch (f.type) {
-    case 'number': return { type: ['number', 'null'] };
-    case 'boolean': return { type: ['boolean', 'null'] };
-    case 'enum': return { oneOf: [{ enum: f.options ?? [] }, { type: 'null' }] };
-    case 'date': return { type: ['string', 'null'], maxLength: 30 };
-    default: return { type: ['string', 'null'], maxLength: 300 };
+    // Numbers are generated as short text and parsed below: the JSON number grammar has no length limit,
+    // and clinical values come written as ３８．５ or 38.5℃.
+    case 'number': return nullable({ type: 'string', maxLength: 30 });
+    case 'boolean': return nullable({ type: 'boolean' });
+    case 'enum': return nullable({ enum: f.options ?? [] });
+    case 'date': return nullable({ type: 'string', maxLength: 30 });
+    default: return nullable({ type: 'string', maxLength: maxValueLength });
   }
 }
 
@@ -61,6 +66,8 @@ export default defineNode({
       .meta(field('抽出する項目', 'Fields')),
     instructions: z.string().max(5000).optional().meta(field('追加の指示', 'Instructions')),
     maxTokens: z.number().int().min(64).max(16_384).default(2048).meta(field('最大トークン数', 'Max tokens')),
+    maxValueLength: z.number().int().min(1).max(5000).default(300).meta(field('値の最大文字数', 'Max value length')),
+    maxQuoteLength: z.number().int().min(1).max(5000).default(400).meta(field('根拠の最大文字数', 'Max quote length')),
   }),
   capabilities: { gpu: 'optional' },
   limits: { timeoutMs: 15 * 60_000 },
@@ -70,7 +77,7 @@ export default defineNode({
       type: 'object',
       properties: Object.fromEntries(fields.map((f) => [f.name, {
         type: 'object',
-        properties: { value: valueSchema(f), quote: { type: ['string', 'null'], maxLength: 400 } },
+        properties: { value: valueSchema(f, ctx.config.maxValueLength), quote: nullable({ type: 'string', maxLength: ctx.config.maxQuoteLength }) },
         required: ['value', 'quote'],
       }])),
       required: fields.map((f) => f.name),
@@ -93,10 +100,12 @@ export default defineNode({
     const out: Record<string, ExtractedField> = {};
     for (const f of fields) {
       const item = raw[f.name] ?? { value: null, quote: null };
+      if (f.type === 'number' && typeof item.value === 'string') item.value = parseNumber(item.value) ?? item.value;
       const evidence = item.quote ? locateQuote(text, item.quote) ?? null : null;
       const hasValue = item.value !== null && item.value !== undefined && item.value !== '';
       const base = { required: f.required, ...(f.label ? { label: f.label } : {}) };
-      if (hasValue && evidence) out[f.name] = { ...base, value: item.value, status: 'found', evidence };
+      const valid = f.type !== 'number' || typeof item.value === 'number';
+      if (hasValue && evidence && valid) out[f.name] = { ...base, value: item.value, status: 'found', evidence };
       else if (hasValue) out[f.name] = { ...base, value: null, status: 'unsupported', evidence: null, rejected: item.value };
       else out[f.name] = { ...base, value: null, status: 'not_found', evidence: null };
     }
@@ -108,3 +117,9 @@ export default defineNode({
     };
   },
 });
+
+/** `３８．５℃` → 38.5; undefined when the text holds no single number. */
+function parseNumber(text: string): number | undefined {
+  const m = /^[^\d+-]*([+-]?\d+(?:\.\d+)?)[^\d]*$/.exec(text.normalize('NFKC').replace(/,/g, '').trim());
+  return m ? Number(m[1]) : undefined;
+}

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { SuspendSignal, type AnyNodeDefinition, type FileRef, type NodeContext } from '@medflow/sdk';
+import { SuspendSignal, type AnyNodeDefinition, type FileRef, type NodeContext, type NodeServices } from '@medflow/sdk';
+
+/** Unit tests of non-AI nodes get no AI services; the AI nodes are tested against the real ones in test/integration. */
+const none = (name: string) => new Proxy({}, { get: () => () => { throw new Error(`${name} is not available in node unit tests`); } });
 
 /** Calls a node the way the engine does (config parsed by its schema), with in-memory files. */
 export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: Record<string, unknown> = {}, runInputs: Record<string, unknown> = {}, files = new Map<string, Uint8Array>()) {
@@ -17,6 +20,9 @@ export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: R
           return { fileId, size: bytes.length, ...meta };
         },
       },
+      llm: none('llm') as NodeServices['llm'],
+      transcription: none('transcription') as NodeServices['transcription'],
+      ocr: none('ocr') as NodeServices['ocr'],
     },
     runInputs,
     suspend(request) { throw new SuspendSignal(request); },
