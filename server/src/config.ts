@@ -26,7 +26,36 @@ export const ConfigSchema = z.object({
   MEDFLOW_LLM_SEQUENCES: z.coerce.number().int().min(1).max(64).default(4),
   MEDFLOW_LLM_CONTEXT: z.coerce.number().int().min(256).max(262_144).default(4096),
   MEDFLOW_OCR_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  MEDFLOW_SETUP_TOKEN: z.string().min(12, 'at least 12 characters').optional(),
+  MEDFLOW_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  MEDFLOW_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+  MEDFLOW_COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default('auto'),
+  MEDFLOW_TRUST_PROXY: z.string().regex(/^(false|true|loopback|\d+)$/, 'false, true, loopback or a hop count').default('false'),
+  MEDFLOW_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
+  MEDFLOW_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  MEDFLOW_ENCRYPTION_KEYS: z.string().optional(),
+  MEDFLOW_ENCRYPTION_KEY_FILE: z.string().optional(),
+  MEDFLOW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  MEDFLOW_EGRESS_POLICY: z.enum(['deny-external', 'redacted-only']).default('deny-external'),
+  MEDFLOW_INTERNAL_HOSTS: z.string().default(''),
+  MEDFLOW_HTTP_ALLOWED_HOSTS: z.string().default(''),
 });
+
+const list = (s: string) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+
+export interface SecurityConfig {
+  setupToken?: string;
+  session: { idleMinutes: number; maxHours: number };
+  cookieSecure: 'auto' | 'always' | 'never';
+  trustProxy: boolean | number | string;
+  lockout: { threshold: number; minutes: number };
+  encryptionKeys?: string;
+  keyFile: string;
+  retentionDays?: number;
+  egress: { mode: 'deny-external' | 'redacted-only'; internalHosts: string[] };
+  /** Hosts the HTTP node may contact at all (SSRF guard); the egress policy then decides about patient data. */
+  httpAllowedHosts: string[];
+}
 
 export interface ServerConfig {
   host: string;
@@ -41,6 +70,7 @@ export interface ServerConfig {
   editorDir?: string;
   templatesDir: string;
   runtime: RuntimeConfig;
+  security: SecurityConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -70,6 +100,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       llmSequences: c.MEDFLOW_LLM_SEQUENCES,
       llmContextSize: c.MEDFLOW_LLM_CONTEXT,
       ocrWorkers: c.MEDFLOW_OCR_WORKERS ?? availableParallelism(),
+    },
+    security: {
+      ...(c.MEDFLOW_SETUP_TOKEN ? { setupToken: c.MEDFLOW_SETUP_TOKEN } : {}),
+      session: { idleMinutes: c.MEDFLOW_SESSION_IDLE_MINUTES, maxHours: c.MEDFLOW_SESSION_MAX_HOURS },
+      cookieSecure: c.MEDFLOW_COOKIE_SECURE,
+      trustProxy: c.MEDFLOW_TRUST_PROXY === 'false' ? false : c.MEDFLOW_TRUST_PROXY === 'true' ? true : /^\d+$/.test(c.MEDFLOW_TRUST_PROXY) ? Number(c.MEDFLOW_TRUST_PROXY) : c.MEDFLOW_TRUST_PROXY,
+      lockout: { threshold: c.MEDFLOW_LOCKOUT_THRESHOLD, minutes: c.MEDFLOW_LOCKOUT_MINUTES },
+      ...(c.MEDFLOW_ENCRYPTION_KEYS ? { encryptionKeys: c.MEDFLOW_ENCRYPTION_KEYS } : {}),
+      keyFile: resolve(c.MEDFLOW_ENCRYPTION_KEY_FILE ?? resolve(c.MEDFLOW_DATA_DIR, 'encryption.keys')),
+      ...(c.MEDFLOW_RETENTION_DAYS ? { retentionDays: c.MEDFLOW_RETENTION_DAYS } : {}),
+      egress: { mode: c.MEDFLOW_EGRESS_POLICY, internalHosts: list(c.MEDFLOW_INTERNAL_HOSTS) },
+      httpAllowedHosts: list(c.MEDFLOW_HTTP_ALLOWED_HOSTS),
     },
   };
 }

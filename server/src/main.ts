@@ -15,6 +15,7 @@ const logger = createLogger(config.logLevel);
 try {
   const server = await startServer(config, logger);
   process.stdout.write(`MedFlow: ${server.url}  (store: ${server.store.kind}${server.store.kind === 'embedded' ? `, ${config.dataDir}` : ''})\n`);
+  if (server.setupToken) process.stdout.write(`First run: open ${server.url}/#/setup and enter the setup code ${server.setupToken}  (初回設定コード)\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -12,6 +12,15 @@ import { createFileService } from './services/file-service.js';
 import { openStore, type DocumentStore } from './store/index.js';
 import { TemplateLibrary } from './templates/template-library.js';
 import { WorkflowService } from './workflows/workflow-service.js';
+import { randomBytes } from 'node:crypto';
+import { SessionService } from './auth/session-service.js';
+import { UserService } from './auth/user-service.js';
+import { AuditLog } from './compliance/audit-log.js';
+import { checkEgress } from './compliance/egress-policy.js';
+import { EncryptedStore } from './compliance/encrypted-store.js';
+import { loadKeyring } from './compliance/keyring.js';
+import { purgeExpiredPayloads } from './compliance/retention.js';
+import type { RouteTable } from './api/secure-router.js';
 
 export const VERSION = '0.1.0';
 
@@ -19,26 +28,56 @@ export interface RunningServer {
   http: Server;
   url: string;
   engine: Engine;
-  store: DocumentStore;
+  store: EncryptedStore;
   runtime: Runtime;
   resumedRuns: number;
+  audit: AuditLog;
+  users: UserService;
+  routes: RouteTable;
+  /** Set while no user exists: the code the first administrator enters. */
+  setupToken?: string;
   close(): Promise<void>;
 }
 
 /** Wires store, engine, services and HTTP, resumes runs a crash interrupted, and listens. */
 export async function startServer(config: ServerConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const store = await openStore({ sqlitePath: join(config.dataDir, 'medflow.db'), durability: config.durability, ...(config.mongodbUri ? { mongodbUri: config.mongodbUri } : {}) });
+  const security = config.security;
+  const rawStore = await openStore({ sqlitePath: join(config.dataDir, 'medflow.db'), durability: config.durability, ...(config.mongodbUri ? { mongodbUri: config.mongodbUri } : {}) });
+  const keyring = loadKeyring({ ...(security.encryptionKeys ? { envKeys: security.encryptionKeys } : {}), keyFile: security.keyFile });
+  if (keyring.source.kind === 'file' && keyring.source.generated) {
+    logger.warn('generated a data encryption key; move it off this disk (MEDFLOW_ENCRYPTION_KEY_FILE) and keep a copy offline', { keyFile: keyring.source.path });
+  }
+  const store = new EncryptedStore(rawStore, { keyring });
+  const audit = new AuditLog(store);
+  const users = new UserService(store, security.lockout);
+  const sessions = new SessionService(store, security.session);
   const registry = new NodeRegistry().registerAll(builtinNodes);
   const files = createFileService(store.blobs);
   const runtime = createRuntime(config.runtime, logger);
   const services = runtime.services(files);
   const engine = new Engine({ registry, journal: new StoreJournal(store), pools: new ResourcePools(config.pools), services: () => services });
-  const workflows = new WorkflowService(store, engine);
+  const workflows = new WorkflowService(store, engine, (document) => checkEgress(document, (t, v) => registry.get(t, v), security.egress));
   const runs = new RunService(store, engine, workflows, logger);
   const resumedRuns = await runs.recoverInterrupted();
 
+  let setupToken: string | undefined;
+  if ((await users.count()) === 0) setupToken = security.setupToken ?? randomBytes(9).toString('base64url');
+
+  let retentionTimer: NodeJS.Timeout | undefined;
+  if (security.retentionDays) {
+    const days = security.retentionDays;
+    const sweep = () => purgeExpiredPayloads(store, audit, days).then(
+      (report) => { if (report.runsPurged || report.files) logger.info('retention purge', { ...report }); },
+      (error: Error) => logger.error('retention purge failed', { error: error.message }),
+    );
+    retentionTimer = setInterval(sweep, 3_600_000);
+    retentionTimer.unref();
+    void sweep();
+  }
+
   const app = createApp({
-    engine, store, workflows, runs, logger, version: VERSION, runtime,
+    engine, store, workflows, runs, logger, version: VERSION, runtime, users, sessions, audit, security,
+    setupToken: () => setupToken,
     maxUploadBytes: config.maxUploadBytes, maxJsonBytes: config.maxJsonBytes, templates: new TemplateLibrary(config.templatesDir),
     ...(config.editorDir ? { editorDir: config.editorDir } : {}),
   });
@@ -52,11 +91,17 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (setupToken) {
+    // Only whoever can read the server's console can create the first administrator.
+    logger.warn('no users yet: open the editor and create the first administrator with this setup code', { setupCode: setupToken });
+  }
   logger.info('server listening', { url, store: store.kind, dataDir: store.kind === 'embedded' ? config.dataDir : undefined, resumedRuns, nodeTypes: registry.catalogue().length });
 
   return {
-    http, url, engine, store, runtime, resumedRuns,
+    http, url, engine, store, runtime, resumedRuns, audit, users, routes: app.routes,
+    ...(setupToken ? { setupToken } : {}),
     async close() {
+      clearInterval(retentionTimer);
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       // Runs still executing stay "running" in the store and resume at the next start.

@@ -4,19 +4,22 @@ import { join } from 'node:path';
 import { loadConfig } from '../../server/src/config.js';
 import { silentLogger } from '../../server/src/logger.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
+import { setUpAdmin, TEST_SETUP_TOKEN, type AdminClient, type ApiResponse } from './client.js';
 
-/** A real server on a random port over a fresh embedded store. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { dataDir: string; stop(): Promise<void> }> {
+/** A real server on a random port over a fresh embedded store, with its first administrator signed in. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { dataDir: string; admin: AdminClient; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'medflow-test-'));
-  const config = loadConfig({ MEDFLOW_PORT: '0', MEDFLOW_DATA_DIR: dataDir, ...env });
+  const config = loadConfig({ MEDFLOW_PORT: '0', MEDFLOW_DATA_DIR: dataDir, MEDFLOW_SETUP_TOKEN: TEST_SETUP_TOKEN, ...env });
   const server = await startServer(config, silentLogger);
+  const admin = await setUpAdmin(server.url);
   return {
-    ...server, dataDir,
+    ...server, dataDir, admin,
     async stop() { await server.close(); rmSync(dataDir, { recursive: true, force: true }); },
   };
 }
 
-export async function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+/** A request without any session (what an anonymous caller gets). */
+export async function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body instanceof FormData) init.body = body;
   else if (typeof body === 'string') { init.body = body; (init.headers as Record<string, string>)['content-type'] ??= 'application/json'; }

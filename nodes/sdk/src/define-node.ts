@@ -83,6 +83,11 @@ export interface NodeDefinition<C extends z.ZodType = z.ZodType, I extends Ports
   /** Output ports that depend on config (a switch's cases). Replaces `outputs` when present. */
   dynamicOutputs?: (config: z.output<C>) => Ports;
   capabilities?: Partial<NodeCapabilities>;
+  /**
+   * For nodes that contact other systems: the URLs a given config will reach. The egress policy
+   * classifies each host (inside the hospital or not) to decide whether patient data may flow there.
+   */
+  egressTargets?: (config: z.output<C>) => string[];
   limits?: Partial<NodeLimits>;
   migrations?: ConfigMigration[];
   /** `input` nodes read run inputs (see `runInput`); `output` nodes publish their `value` output as a run output. */

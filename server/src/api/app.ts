@@ -1,6 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
+import { LoginThrottle } from '../auth/login-throttle.js';
+import type { SessionService } from '../auth/session-service.js';
+import type { UserService } from '../auth/user-service.js';
+import type { AuditLog } from '../compliance/audit-log.js';
+import type { EncryptedStore } from '../compliance/encrypted-store.js';
+import type { SecurityConfig } from '../config.js';
+import { adminRouter } from './admin-router.js';
+import { auditRouter } from './audit-router.js';
+import { authenticate } from './authenticate.js';
+import { authRouter } from './auth-router.js';
+import { RouteTable } from './secure-router.js';
+import { usersRouter } from './users-router.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type { RunService } from '../runs/run-service.js';
@@ -19,7 +31,13 @@ import { workflowsRouter } from './workflows-router.js';
 
 export interface AppDeps {
   engine: Engine;
-  store: DocumentStore;
+  store: EncryptedStore;
+  users: UserService;
+  sessions: SessionService;
+  audit: AuditLog;
+  security: SecurityConfig;
+  /** The first-run setup code while no user exists. */
+  setupToken: () => string | undefined;
   workflows: WorkflowService;
   runs: RunService;
   logger: Logger;
@@ -31,29 +49,47 @@ export interface AppDeps {
   runtime: Runtime;
 }
 
-/** The HTTP app. Routers stay thin: they parse with zod and call services. */
-export function createApp(deps: AppDeps): Express {
-  const app = express();
+/**
+ * The HTTP app. Routers stay thin: they parse with zod and call services. Every API route is declared
+ * with the permission it needs (see secure-router); `routes` lists them for the security tests.
+ */
+export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
+  const app = express() as Express & { routes: RouteTable };
+  const table = new RouteTable();
+  app.routes = table;
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('trust proxy', deps.security.trustProxy);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     next();
   });
+  app.use('/api', (_req, res, next) => { res.setHeader('Cache-Control', 'no-store'); next(); });
   app.use('/api', express.json({ limit: deps.maxJsonBytes, strict: true }), (req, _res, next) => {
     const key = findProtoKey(req.body);
     next(key ? invalid([{ code: 'FORBIDDEN_KEY', path: `body.${key}`, message: '"__proto__" keys are not accepted' }]) : undefined);
   });
 
+  const { audit } = deps;
   const api = express.Router();
-  api.use(catalogueRouter(deps.engine, deps.store, deps.version));
-  const { workflowRuns, runs } = runsRouter(deps.runs, deps.workflows, deps.store.blobs, deps.maxUploadBytes);
+  api.use(authenticate(deps.sessions, deps.users));
+  api.use('/auth', authRouter({
+    table, audit, users: deps.users, sessions: deps.sessions, throttle: new LoginThrottle(),
+    cookies: { secure: deps.security.cookieSecure }, setupToken: deps.setupToken, oidcEnabled: false,
+  }));
+  api.use(catalogueRouter(table, audit, deps.engine, deps.store, deps.version));
+  const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, blobs: deps.store.blobs, maxUploadBytes: deps.maxUploadBytes });
   api.use('/workflows', workflowRuns);
-  api.use('/workflows', workflowsRouter(deps.workflows));
+  api.use('/workflows', workflowsRouter(table, audit, deps.workflows));
   api.use('/runs', runs);
-  api.use('/templates', templatesRouter(deps.templates));
-  api.use('/models', modelsRouter(deps.runtime));
+  api.use('/templates', templatesRouter(table, audit, deps.templates));
+  api.use('/models', modelsRouter(table, audit, deps.runtime));
+  api.use('/users', usersRouter(table, audit, deps.users, deps.sessions));
+  api.use('/audit', auditRouter(table, audit));
+  api.use('/admin', adminRouter({ table, audit, store: deps.store, isLiveRun: (id) => deps.engine.isActive(id), retentionDays: deps.security.retentionDays, egressPolicy: deps.security.egress.mode }));
   api.use(notFoundRoute);
   app.use('/api', api);
 

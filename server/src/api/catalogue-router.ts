@@ -1,27 +1,30 @@
-import { Router } from 'express';
+import type { AuditLog } from '../compliance/audit-log.js';
 import type { Engine } from '../engine/index.js';
 import type { DocumentStore } from '../store/index.js';
+import { secureRouter, type RouteTable } from './secure-router.js';
 
-export function catalogueRouter(engine: Engine, store: DocumentStore, version: string): Router {
-  const router = Router();
+export function catalogueRouter(table: RouteTable, audit: AuditLog, engine: Engine, store: DocumentStore, version: string) {
+  const r = secureRouter(table, '/api', audit);
   const startedAt = Date.now();
 
   /** The node catalogue the editor builds its palette and forms from. */
-  router.get('/node-types', (_req, res) => {
+  r.get('/node-types', 'catalogue.read', (_req, res) => {
     res.json({ nodeTypes: engine.registry.catalogue() });
   });
 
-  router.get('/health', async (_req, res) => {
+  /** Public for load balancers and docker health checks: status only; the details need a signed-in user. */
+  r.get('/health', 'public', async (req, res) => {
     let storeOk = true;
     try { await store.ping(); } catch { storeOk = false; }
+    const summary = { status: storeOk ? 'ok' : 'degraded', store: { kind: store.kind, ok: storeOk } };
+    if (!req.auth) { res.status(storeOk ? 200 : 503).json(summary); return; }
     res.status(storeOk ? 200 : 503).json({
-      status: storeOk ? 'ok' : 'degraded',
+      ...summary,
       version,
-      store: { kind: store.kind, ok: storeOk },
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       activeRuns: engine.activeRuns,
       pools: engine.pools.stats(),
     });
   });
-  return router;
+  return r.router;
 }

@@ -1,10 +1,16 @@
-import { Router, type Response } from 'express';
+import type { Request, Response } from 'express';
 import { ErrorCodes, MedflowError, TERMINAL_RUN_STATUSES, type RunEvent } from '@medflow/sdk';
 import { z } from 'zod';
-import { detailOf, type RunService } from '../runs/run-service.js';
+import { atLeast, workflowAccess } from '../auth/access.js';
+import { forbidden } from '../auth/auth-errors.js';
+import type { AuditLog } from '../compliance/audit-log.js';
+import { detailOf, type RunDetail, type RunService } from '../runs/run-service.js';
 import type { BlobStore } from '../store/index.js';
 import type { WorkflowService } from '../workflows/workflow-service.js';
+import { auditRequest } from './audit-helpers.js';
+import { secureRouter, type RouteTable } from './secure-router.js';
 import { readRunRequest, uploadParser } from './start-run.js';
+import { workflowFor } from './workflow-access.js';
 import { parse } from './validate.js';
 
 const RunParams = z.object({ id: z.uuid('run id must be a UUID') });
@@ -23,19 +29,48 @@ const CancelBody = z.object({ reason: z.string().max(500).optional() }).default(
 const TERMINAL_EVENTS = new Set(['run.completed', 'run.failed', 'run.cancelled']);
 const KEEPALIVE_MS = 15_000;
 
-export function runsRouter(runs: RunService, workflows: WorkflowService, blobs: BlobStore, maxUploadBytes: number): { workflowRuns: Router; runs: Router } {
-  const workflowRuns = Router({ mergeParams: true });
+export interface RunsRouterDeps {
+  table: RouteTable; audit: AuditLog; runs: RunService; workflows: WorkflowService; blobs: BlobStore; maxUploadBytes: number;
+}
+
+export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadBytes }: RunsRouterDeps) {
+  const workflowRuns = secureRouter(table, '/api/workflows', audit, { mergeParams: true });
   const upload = uploadParser(maxUploadBytes);
+
+  /**
+   * A run the caller may see: their own, any run of a workflow they edit or own, or (reviewers) a run
+   * of a workflow shared with them. Anything else is "not found". Every view of run data is audited.
+   */
+  const runFor = async (req: Request, id: string, action = 'run.view'): Promise<RunDetail> => {
+    const detail = await runs.get(id);
+    const auth = req.auth!;
+    let allowed = detail.run.startedBy === auth.user.id || auth.user.roles.includes('admin');
+    if (!allowed && detail.run.workflowId) {
+      const workflow = await workflows.get(detail.run.workflowId).catch(() => undefined);
+      const access = workflow ? workflowAccess(auth, workflow) : 'none';
+      allowed = atLeast(access, 'edit') || (access !== 'none' && auth.permissions.has('review.read'));
+    }
+    if (!allowed) {
+      await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'denied' });
+      throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `run "${id}" not found`, details: { id } });
+    }
+    await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'success' });
+    return detail;
+  };
 
   /**
    * Starts a run. 202 with the run at once; with `?wait=true`, 201 with the run and node results once
    * it settles (or its current state after `timeoutMs`).
    */
-  workflowRuns.post('/:id/runs', (req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : next()), async (req, res) => {
+  workflowRuns.post('/:id/runs', 'run.start', (req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : next()), async (req, res) => {
     const { id } = parse(WorkflowParams, req.params, 'params');
     const { wait, timeoutMs } = parse(StartQuery, req.query, 'query');
+    const { access } = await workflowFor(req, workflows, id, 'run');
     const { inputs, version } = await readRunRequest(req, id, workflows, blobs);
-    const handle = await runs.start(id, inputs, version);
+    // Drafts are for the people building the workflow; everyone else runs published versions.
+    if (version === 'draft' && !atLeast(access, 'edit')) throw forbidden('only editors of a workflow may run its draft / 下書きの実行は編集者のみ可能です', { access });
+    const handle = await runs.start(id, inputs, version, req.auth!.user.id);
+    await auditRequest(audit, req, { action: 'run.start', resource: { type: 'run', id: handle.run.id }, patientData: true, outcome: 'success', details: { workflowId: id, version: handle.run.workflowVersion } });
     res.location(`/api/runs/${handle.run.id}`);
     if (!wait) {
       res.status(202).json({ run: handle.run });
@@ -50,29 +85,37 @@ export function runsRouter(runs: RunService, workflows: WorkflowService, blobs: 
     res.status(201).json({ run, nodes });
   });
 
-  const router = Router();
-  router.get('/', async (req, res) => {
+  const router = secureRouter(table, '/api/runs', audit);
+  router.get('/', 'run.read', async (req, res) => {
     const q = parse(ListQuery, req.query, 'query');
-    const list = await runs.list({ ...(q.workflowId ? { workflowId: q.workflowId } : {}), ...(q.status ? { status: q.status } : {}) }, q.limit, q.offset);
+    const auth = req.auth!;
+    // Admins see every run; editors of a workflow see its runs; everyone sees the runs they started.
+    let mineOnly = !auth.user.roles.includes('admin');
+    if (mineOnly && q.workflowId) {
+      const workflow = await workflows.get(q.workflowId).catch(() => undefined);
+      if (workflow && atLeast(workflowAccess(auth, workflow), 'edit')) mineOnly = false;
+    }
+    const list = await runs.list({ ...(q.workflowId ? { workflowId: q.workflowId } : {}), ...(q.status ? { status: q.status } : {}), ...(mineOnly ? { startedBy: auth.user.id } : {}) }, q.limit, q.offset);
     res.json({ runs: list.map(({ documentId: _documentId, ...rest }) => rest) });
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', 'run.read', async (req, res) => {
     const { id } = parse(RunParams, req.params, 'params');
-    res.json(await runs.get(id));
+    res.json(await runFor(req, id));
   });
 
-  router.post('/:id/cancel', async (req, res) => {
+  router.post('/:id/cancel', 'run.cancel', async (req, res) => {
     const { id } = parse(RunParams, req.params, 'params');
     const { reason } = parse(CancelBody, req.body ?? {}, 'body');
+    await runFor(req, id, 'run.cancel');
     res.json({ run: await runs.cancel(id, reason) });
   });
 
   /** A file a run received or produced (scans and recordings for the run view). */
-  router.get('/:id/files/:fileId', async (req, res) => {
+  router.get('/:id/files/:fileId', 'run.read', async (req, res) => {
     const { id } = parse(RunParams, req.params, 'params');
     const fileId = parse(z.string().regex(/^[a-f0-9]{64}$/, 'fileId must be a sha256 hex digest'), req.params.fileId, 'params');
-    const detail = await runs.get(id);
+    const detail = await runFor(req, id, 'run.view_file');
     const ref = findFileRef({ inputs: detail.run.inputs, nodes: detail.nodes.map((n) => n.outputs) }, fileId);
     const bytes = ref ? await blobs.get(fileId) : undefined;
     if (!ref || !bytes) throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: 'this run has no such file', details: { fileId } });
@@ -86,10 +129,10 @@ export function runsRouter(runs: RunService, workflows: WorkflowService, blobs: 
    * Server-sent events: stored events after Last-Event-ID (or `?after=`), then live ones. The stream
    * ends after the run's terminal event; a client reconnecting with Last-Event-ID misses nothing.
    */
-  router.get('/:id/events', async (req, res) => {
+  router.get('/:id/events', 'run.read', async (req, res) => {
     const { id } = parse(RunParams, req.params, 'params');
     const after = Number(req.get('Last-Event-ID') ?? req.query.after ?? 0) || 0;
-    const { run } = await runs.get(id);
+    const { run } = await runFor(req, id, 'run.view_events');
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write('retry: 2000\n\n');
     let lastSent = after;
@@ -121,7 +164,7 @@ export function runsRouter(runs: RunService, workflows: WorkflowService, blobs: 
     if (!closed && TERMINAL_RUN_STATUSES.includes(run.status) && !runs.isLive(id)) close();
   });
 
-  return { workflowRuns, runs: router };
+  return { workflowRuns: workflowRuns.router, runs: router.router };
 }
 
 function writeEvent(res: Response, event: RunEvent): void {

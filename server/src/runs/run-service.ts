@@ -59,9 +59,9 @@ export class RunService {
   private get nodes() { return this.store.collection<StoredNodeRecord>('run_nodes'); }
   private get events() { return this.store.collection<StoredEventChunk>('run_events'); }
 
-  async start(workflowId: string, inputs: Record<string, unknown>, version?: number | 'draft'): Promise<RunHandle> {
+  async start(workflowId: string, inputs: Record<string, unknown>, version?: number | 'draft', startedBy?: string): Promise<RunHandle> {
     const chosen = await this.workflows.documentForRun(workflowId, version);
-    return this.engine.start(chosen.document, inputs, { workflowId, workflowVersion: chosen.version });
+    return this.engine.start(chosen.document, inputs, { workflowId, workflowVersion: chosen.version, ...(startedBy ? { startedBy } : {}) });
   }
 
   async get(id: string): Promise<RunDetail> {
@@ -72,9 +72,10 @@ export class RunService {
   }
 
   /** Runs without their documents (newest first). */
-  async list(filter: { workflowId?: string; status?: RunStatus }, limit: number, skip: number): Promise<StoredRun[]> {
+  async list(filter: { workflowId?: string; status?: RunStatus; startedBy?: string }, limit: number, skip: number): Promise<StoredRun[]> {
     const where: Record<string, string> = {};
     if (filter.workflowId) where.workflowId = filter.workflowId;
+    if (filter.startedBy) where.startedBy = filter.startedBy;
     if (filter.status) where.status = filter.status;
     return this.runs.find(where, { sort: { field: 'createdAt', direction: 'desc' }, limit, skip });
   }

@@ -16,9 +16,21 @@ export function createFileService(blobs: BlobStore): FileService {
   };
 }
 
+/**
+ * A file name safe to store and show: the last path segment only (`../../etc/passwd` → `passwd`),
+ * without control or bidi-override characters. Names are labels here; bytes are stored by hash.
+ */
+export function safeFileName(name: string): string {
+  const last = name.normalize('NFC').split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const clean = last.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').replace(/^\.+/, '').trim().slice(0, 255);
+  return clean || 'upload';
+}
+
 /** Stores an upload, typing it by content (the client's claimed type is ignored). */
 export async function storeUpload(blobs: BlobStore, bytes: Uint8Array, name: string): Promise<FileRef> {
   const { mediaType } = sniffMediaType(bytes);
-  const { id, size } = await blobs.put(bytes, { name, mediaType });
-  return { fileId: id, name: name.slice(0, 255), mediaType, size };
+  const safe = safeFileName(name);
+  const { id, size } = await blobs.put(bytes, { name: safe, mediaType });
+  return { fileId: id, name: safe, mediaType, size };
 }

@@ -2,14 +2,23 @@ import type { CollectionSpec } from './port.js';
 
 /** Every collection the server uses, with the fields it queries by. Adapters create tables and indexes from this. */
 export const COLLECTIONS = {
-  workflows: { indexes: ['updatedAt', 'name', 'revision'] },
+  workflows: { indexes: ['updatedAt', 'name', 'revision', 'ownerId'] },
   workflow_versions: { indexes: ['workflowId', 'version'] },
-  runs: { indexes: ['workflowId', 'status', 'createdAt'] },
+  runs: { indexes: ['workflowId', 'status', 'createdAt', 'startedBy'] },
   /** Workflow documents runs executed, by content hash: every run of a published version shares one. */
   run_documents: { indexes: [] },
   // Node records and event chunks have ids starting with `<runId>/`: found by id prefix, no index to maintain.
   run_nodes: { indexes: [] },
   run_events: { indexes: [] },
+  users: { indexes: ['username'] },
+  /** One row per user name, inserted first: the uniqueness guard. */
+  usernames: { indexes: [] },
+  sessions: { indexes: ['userId'] },
+  /** The hash-chained audit trail; ids are zero-padded sequence numbers. */
+  audit_events: { indexes: ['seq', 'action', 'actor.id', 'resource.id', 'patientData'] },
+  /** Encrypted blobs: plain-content id → sealed bytes. */
+  blob_keys: { indexes: ['lastUsedAt'] },
+  reviews: { indexes: ['runId', 'status'] },
 } satisfies Record<string, CollectionSpec>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

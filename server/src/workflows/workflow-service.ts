@@ -1,6 +1,7 @@
 import { uuidV7 } from '../ids/uuid-v7.js';
 import { describeNode, ErrorCodes, MedflowError, WorkflowDocumentSchema, type PortDescription, type RunInputDescriptor, type WorkflowDocument } from '@medflow/sdk';
 import type { Engine, Problem } from '../engine/index.js';
+import type { WorkflowShare } from '../auth/access.js';
 import type { DocumentStore } from '../store/index.js';
 
 export interface WorkflowRecord {
@@ -12,6 +13,9 @@ export interface WorkflowRecord {
   /** Increases on every save; a save naming an older revision is refused (two editors, one workflow). */
   revision: number;
   latestVersion?: number;
+  /** The user who created it; with admins, the only one who may share or delete it. */
+  ownerId?: string;
+  shares?: WorkflowShare[];
   createdAt: string;
   updatedAt: string;
 }
@@ -40,7 +44,8 @@ const notFound = (what: string, id: string) => new MedflowError({ code: ErrorCod
 export class WorkflowService {
   private readonly versionCache = new Map<string, WorkflowVersionRecord>();
 
-  constructor(private readonly store: DocumentStore, private readonly engine: Engine) {}
+  /** `policy` adds compliance problems (egress of patient data) to a structurally valid workflow. */
+  constructor(private readonly store: DocumentStore, private readonly engine: Engine, private readonly policy: (document: unknown) => Problem[] = () => []) {}
 
   private get workflows() { return this.store.collection<WorkflowRecord>('workflows'); }
   private get versions() { return this.store.collection<WorkflowVersionRecord>('workflow_versions'); }
@@ -49,6 +54,8 @@ export class WorkflowService {
     const result = this.engine.plan(document);
     const dynamicPorts = this.dynamicPorts(document);
     if (!result.ok) return { valid: false, problems: result.problems, inputs: [], outputs: [], dynamicPorts };
+    const policyProblems = this.policy(document);
+    if (policyProblems.length) return { valid: false, problems: policyProblems, inputs: result.plan.runInputs, outputs: result.plan.runOutputs.map((o) => o.name), dynamicPorts };
     return { valid: true, problems: [], inputs: result.plan.runInputs, outputs: result.plan.runOutputs.map((o) => o.name), dynamicPorts };
   }
 
@@ -76,11 +83,30 @@ export class WorkflowService {
     return record;
   }
 
-  async create(document: WorkflowDocument): Promise<WorkflowRecord> {
+  /** Plans the document and applies the compliance policy; throws WORKFLOW_INVALID with every problem. */
+  assertRunnable(document: WorkflowDocument): void {
+    this.engine.planOrThrow(document);
+    const problems = this.policy(document);
+    if (problems.length) {
+      throw new MedflowError({
+        code: ErrorCodes.WORKFLOW_INVALID, category: 'USER',
+        message: `workflow breaks the data-protection policy: ${problems.map((p) => p.message).join('; ')}`, details: { problems },
+      });
+    }
+  }
+
+  async share(id: string, shares: WorkflowShare[]): Promise<WorkflowRecord> {
+    const current = await this.get(id);
+    const next = { ...current, shares, updatedAt: new Date().toISOString() };
+    await this.workflows.put(next);
+    return next;
+  }
+
+  async create(document: WorkflowDocument, ownerId?: string): Promise<WorkflowRecord> {
     const now = new Date().toISOString();
     const record: WorkflowRecord = {
       id: uuidV7(), name: document.name, ...(document.description ? { description: document.description } : {}),
-      draft: document, revision: 1, createdAt: now, updatedAt: now,
+      draft: document, revision: 1, createdAt: now, updatedAt: now, ...(ownerId ? { ownerId, shares: [] } : {}),
     };
     await this.workflows.insert(record);
     return record;
@@ -117,7 +143,7 @@ export class WorkflowService {
   /** Publishes the current draft as the next immutable version; only a valid workflow can be published. */
   async publish(id: string, note?: string): Promise<WorkflowVersionRecord> {
     const current = await this.get(id);
-    this.engine.planOrThrow(current.draft);
+    this.assertRunnable(current.draft);
     const version = (current.latestVersion ?? 0) + 1;
     const record: WorkflowVersionRecord = {
       id: `${id}@${version}`, workflowId: id, version, document: current.draft,
@@ -154,7 +180,10 @@ export class WorkflowService {
   /** The document a run should execute: a published version, the latest one, or the draft. */
   async documentForRun(id: string, version: number | 'draft' | undefined): Promise<{ document: WorkflowDocument; version: number | 'draft' }> {
     const record = await this.get(id);
-    if (version === 'draft') return { document: record.draft, version: 'draft' };
+    if (version === 'draft') {
+      this.assertRunnable(record.draft);
+      return { document: record.draft, version: 'draft' };
+    }
     const chosen = version ?? record.latestVersion;
     if (chosen === undefined) {
       throw new MedflowError({
@@ -163,6 +192,9 @@ export class WorkflowService {
         details: { workflowId: id },
       });
     }
-    return { document: (await this.getVersion(id, chosen)).document, version: chosen };
+    const { document } = await this.getVersion(id, chosen);
+    // Checked again at run time: the policy may have tightened since the version was published.
+    this.assertRunnable(document);
+    return { document, version: chosen };
   }
 }

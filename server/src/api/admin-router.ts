@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { MedflowError } from '@medflow/sdk';
+import type { AuditLog } from '../compliance/audit-log.js';
+import { keyUsage, reencryptAll, type EncryptedStore } from '../compliance/encrypted-store.js';
+import { purgeExpiredPayloads } from '../compliance/retention.js';
+import { auditRequest } from './audit-helpers.js';
+import { secureRouter, type RouteTable } from './secure-router.js';
+import { parse } from './validate.js';
+
+const PurgeBody = z.object({ retentionDays: z.number().int().min(1).max(36_500).optional() }).default({});
+
+export interface AdminDeps {
+  table: RouteTable; audit: AuditLog; store: EncryptedStore; isLiveRun: (runId: string) => boolean;
+  retentionDays: number | undefined; egressPolicy: string;
+}
+
+/** Settings that change how data is protected: encryption keys, retention. Admin only, every call audited. */
+export function adminRouter(deps: AdminDeps) {
+  const { audit, store } = deps;
+  const r = secureRouter(deps.table, '/api/admin', audit);
+
+  r.get('/security', 'settings.manage', async (_req, res) => {
+    res.json({
+      encryption: { algorithm: 'AES-256-GCM', activeKeyId: store.keys.keyring.activeId, keyIds: store.keys.keyring.keys.map((k) => k.id), keySource: store.keys.keyring.source.kind, usage: await keyUsage(store) },
+      retention: { days: deps.retentionDays ?? null },
+      egressPolicy: deps.egressPolicy,
+    });
+  });
+
+  /** A new data key becomes active; run re-encrypt to move older data to it. */
+  r.post('/encryption/rotate', 'settings.manage', async (req, res) => {
+    if (store.keys.keyring.source.kind !== 'file') {
+      throw new MedflowError({ code: 'KEYS_FROM_ENVIRONMENT', category: 'USER', retryable: false, message: 'keys come from MEDFLOW_ENCRYPTION_KEYS: put a new "id:key" first there, restart, then re-encrypt', details: {} });
+    }
+    store.keys.keyring = store.keys.keyring.rotate();
+    await auditRequest(audit, req, { action: 'settings.encryption_rotate', patientData: false, outcome: 'success', details: { activeKeyId: store.keys.keyring.activeId } });
+    res.status(201).json({ activeKeyId: store.keys.keyring.activeId, keyIds: store.keys.keyring.keys.map((k) => k.id) });
+  });
+
+  r.post('/encryption/reencrypt', 'settings.manage', async (req, res) => {
+    const report = await reencryptAll(store, deps.isLiveRun);
+    await auditRequest(audit, req, { action: 'settings.encryption_reencrypt', patientData: true, outcome: 'success', details: { ...report } });
+    res.json(report);
+  });
+
+  r.post('/retention/purge', 'settings.manage', async (req, res) => {
+    const { retentionDays } = parse(PurgeBody, req.body ?? {}, 'body');
+    const days = retentionDays ?? deps.retentionDays;
+    if (!days) throw new MedflowError({ code: 'RETENTION_NOT_SET', category: 'USER', retryable: false, message: 'no retention period: set MEDFLOW_RETENTION_DAYS or give retentionDays', details: { problems: [{ path: 'body.retentionDays', message: 'required when MEDFLOW_RETENTION_DAYS is not set' }] } });
+    await auditRequest(audit, req, { action: 'settings.retention_purge', patientData: true, outcome: 'success', details: { retentionDays: days } });
+    res.json(await purgeExpiredPayloads(store, audit, days));
+  });
+
+  return r.router;
+}

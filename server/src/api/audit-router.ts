@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { auditCsvHeader, auditCsvRow, type AuditLog } from '../compliance/audit-log.js';
+import { auditRequest } from './audit-helpers.js';
+import { secureRouter, type RouteTable } from './secure-router.js';
+import { parse } from './validate.js';
+
+const ListQuery = z.object({
+  actorId: z.uuid().optional(), action: z.string().max(100).optional(), resourceId: z.string().max(200).optional(),
+  patientData: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+  limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0),
+});
+
+/** The audit trail for auditors: list with filters, chain verification, CSV export (itself audited). */
+export function auditRouter(table: RouteTable, audit: AuditLog) {
+  const r = secureRouter(table, '/api/audit', audit);
+
+  r.get('/', 'audit.read', async (req, res) => {
+    const q = parse(ListQuery, req.query, 'query');
+    const { limit, offset, ...filter } = q;
+    res.json({ events: await audit.list(filter, limit, offset) });
+  });
+
+  r.get('/verify', 'audit.read', async (req, res) => {
+    const result = await audit.verify();
+    await auditRequest(audit, req, { action: 'audit.verify', patientData: false, outcome: result.ok ? 'success' : 'failure', details: { checked: result.checked, ...(result.firstBroken ? { firstBroken: result.firstBroken.seq } : {}) } });
+    res.json(result);
+  });
+
+  r.get('/export.csv', 'audit.export', async (req, res) => {
+    await auditRequest(audit, req, { action: 'audit.export', patientData: false, outcome: 'success' });
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="medflow-audit-${new Date().toISOString().slice(0, 10)}.csv"`);
+    res.write('\uFEFF' + auditCsvHeader()); // BOM: Excel opens UTF-8 Japanese correctly
+    for (let offset = 0; ; offset += 1000) {
+      const page = await audit.list({}, 1000, offset, 'asc');
+      for (const event of page) res.write(auditCsvRow(event));
+      if (page.length < 1000) break;
+    }
+    res.end();
+  });
+
+  return r.router;
+}

@@ -1,0 +1,134 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { MedflowError } from '@medflow/sdk';
+import { z } from 'zod';
+import { pendingSteps } from '../auth/access.js';
+import { AuthCodes } from '../auth/auth-errors.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+import { permissionsOf } from '../auth/roles.js';
+import type { SessionService } from '../auth/session-service.js';
+import { generateTotpSecret, otpauthUrl, verifyTotp } from '../auth/totp.js';
+import { publicUser, type UserRecord, type UserService } from '../auth/user-service.js';
+import type { AuditLog } from '../compliance/audit-log.js';
+import { auditRequest } from './audit-helpers.js';
+import { setSessionCookie, type CookiePolicy } from './authenticate.js';
+import { secureRouter, type RouteTable } from './secure-router.js';
+import { parse } from './validate.js';
+
+const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024), totp: z.string().max(12).optional() });
+const SetupStartBody = z.object({ setupToken: z.string().min(1).max(200) });
+const SetupBody = SetupStartBody.extend({
+  username: z.string().min(2).max(63), displayName: z.string().min(1).max(100), password: z.string().min(1).max(1024),
+  totpSecret: z.string().regex(/^[A-Z2-7]{32}$/, 'the secret from /api/auth/setup/totp'), totpCode: z.string().min(6).max(12),
+});
+const PasswordBody = z.object({ currentPassword: z.string().max(1024).optional(), newPassword: z.string().min(1).max(1024) });
+const CodeBody = z.object({ code: z.string().min(6).max(12) });
+
+export interface AuthRouterDeps {
+  table: RouteTable; audit: AuditLog; users: UserService; sessions: SessionService; throttle: LoginThrottle;
+  cookies: CookiePolicy; setupToken: () => string | undefined; oidcEnabled: boolean;
+}
+
+const fail = (status: string, message: string, details: Record<string, unknown> = {}) => new MedflowError({ code: status, category: 'USER', retryable: false, message, details });
+
+/** Sign-in, sign-out, first-run setup, own password and second factor. */
+export function authRouter(deps: AuthRouterDeps) {
+  const { audit, users, sessions } = deps;
+  const r = secureRouter(deps.table, '/api/auth', audit);
+
+  const signIn = async (req: Request, res: Response, user: UserRecord) => {
+    const { token, session } = await sessions.create(user.id, { clientAddress: req.ip ?? '', userAgent: req.get('user-agent') ?? '' });
+    setSessionCookie(req, res, token, deps.cookies);
+    return session;
+  };
+
+  const sessionView = (user: UserRecord, csrfToken: string) => ({
+    authenticated: true, user: publicUser(user), csrfToken, permissions: [...permissionsOf(user.roles)], pending: pendingSteps(user),
+  });
+
+  r.get('/session', 'public', async (req, res) => {
+    if (req.auth) { res.json({ ...sessionView(req.auth.user, req.auth.session.csrfToken), setupRequired: false, oidc: deps.oidcEnabled }); return; }
+    res.json({ authenticated: false, setupRequired: (await users.count()) === 0, oidc: deps.oidcEnabled });
+  });
+
+  const checkSetupToken = async (given: string) => {
+    if ((await users.count()) > 0) throw fail(AuthCodes.SETUP_DONE, 'setup is already done; sign in instead / 初期設定は完了しています');
+    const expected = deps.setupToken();
+    const ok = !!expected && expected.length === given.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given));
+    if (!ok) throw fail(AuthCodes.INVALID_CREDENTIALS, 'wrong setup code; it is printed in the server log at start-up / セットアップコードが違います（サーバー起動時のログに表示）', { problems: [{ path: 'body.setupToken', message: 'wrong setup code' }] });
+  };
+
+  /** First-run setup, step 1: a TOTP secret for the first administrator's authenticator app. */
+  r.post('/setup/totp', 'public', async (req, res) => {
+    const { setupToken } = parse(SetupStartBody, req.body, 'body');
+    await checkSetupToken(setupToken);
+    const secret = generateTotpSecret();
+    res.json({ secret, otpauthUrl: otpauthUrl(secret, 'admin') });
+  });
+
+  /** Step 2: the first administrator, with a password and a confirmed second factor. */
+  r.post('/setup', 'public', async (req, res) => {
+    const body = parse(SetupBody, req.body, 'body');
+    await checkSetupToken(body.setupToken);
+    if (verifyTotp(body.totpSecret, body.totpCode) === undefined) throw fail(AuthCodes.INVALID_CREDENTIALS, 'the code does not match the secret; check the authenticator app / 確認コードが一致しません', { problems: [{ path: 'body.totpCode', message: 'wrong code' }] });
+    const user = await users.create({ username: body.username, displayName: body.displayName, roles: ['admin'], password: body.password, totpSecret: body.totpSecret });
+    await auditRequest(audit, req, { actor: { id: user.id, username: user.username }, action: 'auth.setup', resource: { type: 'user', id: user.id }, patientData: false, outcome: 'success' });
+    const session = await signIn(req, res, user);
+    res.status(201).json(sessionView(user, session.csrfToken));
+  });
+
+  r.post('/login', 'public', async (req, res) => {
+    const address = req.ip ?? '';
+    const wait = deps.throttle.retryAfter(address);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      throw fail(AuthCodes.TOO_MANY_ATTEMPTS, 'too many failed sign-ins from this address; wait and try again / 試行回数が多すぎます。しばらく待ってください', { retryAfterSeconds: Math.ceil(wait / 1000) });
+    }
+    const { username, password, totp } = parse(LoginBody, req.body, 'body');
+    const result = await users.login(username, password, totp);
+    if (!result.ok) {
+      if (result.reason !== 'totp_required') deps.throttle.fail(address);
+      await auditRequest(audit, req, { actor: result.user ? { id: result.user.id, username: result.user.username } : { username: username.slice(0, 64) }, action: 'auth.login', patientData: false, outcome: 'failure', details: { reason: result.reason } });
+      if (result.reason === 'totp_required') throw fail(AuthCodes.TOTP_REQUIRED, 'enter the 6-digit code from your authenticator app / 認証アプリの6桁のコードを入力してください');
+      if (result.reason === 'locked') throw fail(AuthCodes.ACCOUNT_LOCKED, `account locked after repeated failures until ${result.lockedUntil}; an administrator can unlock it / 連続して失敗したためロックされています`, { lockedUntil: result.lockedUntil });
+      throw fail(AuthCodes.INVALID_CREDENTIALS, 'wrong user name, password or code / ユーザー名・パスワード・コードが違います');
+    }
+    await auditRequest(audit, req, { actor: { id: result.user.id, username: result.user.username }, action: 'auth.login', patientData: false, outcome: 'success' });
+    const session = await signIn(req, res, result.user);
+    res.json(sessionView(result.user, session.csrfToken));
+  });
+
+  r.post('/logout', 'signed-in', async (req, res) => {
+    await sessions.revokeById(req.auth!.session.id);
+    setSessionCookie(req, res, undefined, deps.cookies);
+    await auditRequest(audit, req, { action: 'auth.logout', patientData: false, outcome: 'success' });
+    res.status(204).end();
+  });
+
+  r.post('/password', 'signed-in', async (req, res) => {
+    const { currentPassword, newPassword } = parse(PasswordBody, req.body, 'body');
+    try {
+      const user = await users.changePassword(req.auth!.user.id, currentPassword, newPassword);
+      // Other sessions end: whoever knew the old password is signed out.
+      await sessions.revokeUser(user.id, req.auth!.session.id);
+      await auditRequest(audit, req, { action: 'auth.password_change', resource: { type: 'user', id: user.id }, patientData: false, outcome: 'success' });
+      res.json(sessionView(user, req.auth!.session.csrfToken));
+    } catch (error) {
+      await auditRequest(audit, req, { action: 'auth.password_change', resource: { type: 'user', id: req.auth!.user.id }, patientData: false, outcome: 'failure', details: { reason: (error as MedflowError).code } });
+      throw error;
+    }
+  });
+
+  r.post('/totp/begin', 'signed-in', async (req, res) => {
+    res.json(await users.beginTotp(req.auth!.user.id));
+  });
+
+  r.post('/totp/confirm', 'signed-in', async (req, res) => {
+    const { code } = parse(CodeBody, req.body, 'body');
+    const user = await users.confirmTotp(req.auth!.user.id, code);
+    await auditRequest(audit, req, { action: 'auth.totp_enrol', resource: { type: 'user', id: user.id }, patientData: false, outcome: 'success' });
+    res.json(sessionView(user, req.auth!.session.csrfToken));
+  });
+
+  return r.router;
+}

@@ -1,0 +1,17 @@
+import type { Request } from 'express';
+import { ErrorCodes, MedflowError } from '@medflow/sdk';
+import { atLeast, workflowAccess, type WorkflowAccess } from '../auth/access.js';
+import { forbidden } from '../auth/auth-errors.js';
+import type { WorkflowRecord, WorkflowService } from '../workflows/workflow-service.js';
+
+/**
+ * Loads a workflow the caller may use at the level asked. A workflow the caller cannot see at all is
+ * "not found" (its existence is not disclosed); one they can see but not change is 403.
+ */
+export async function workflowFor(req: Request, workflows: WorkflowService, id: string, need: WorkflowAccess): Promise<{ workflow: WorkflowRecord; access: WorkflowAccess }> {
+  const workflow = await workflows.get(id);
+  const access = workflowAccess(req.auth!, workflow);
+  if (access === 'none') throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `workflow "${id}" not found`, details: { id } });
+  if (!atLeast(access, need)) throw forbidden(`this workflow is shared with you for "${access}" only; "${need}" is needed / このワークフローへの権限が不足しています`, { access, need });
+  return { workflow, access };
+}

@@ -1,0 +1,21 @@
+import { MedflowError } from '@medflow/sdk';
+
+/** Stable codes of authentication and authorisation failures; the API maps them to 401/403/423/429. */
+export const AuthCodes = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  TOTP_REQUIRED: 'TOTP_REQUIRED',
+  FORBIDDEN: 'FORBIDDEN',
+  CSRF_REJECTED: 'CSRF_REJECTED',
+  ACCOUNT_SETUP_REQUIRED: 'ACCOUNT_SETUP_REQUIRED',
+  ACCOUNT_LOCKED: 'ACCOUNT_LOCKED',
+  TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
+  PASSWORD_POLICY: 'PASSWORD_POLICY',
+  SETUP_DONE: 'SETUP_DONE',
+} as const;
+
+export const unauthenticated = (message = 'sign in first / ログインしてください') =>
+  new MedflowError({ code: AuthCodes.UNAUTHENTICATED, category: 'USER', retryable: false, message });
+
+export const forbidden = (message: string, details: Record<string, unknown> = {}) =>
+  new MedflowError({ code: AuthCodes.FORBIDDEN, category: 'USER', retryable: false, message, details });

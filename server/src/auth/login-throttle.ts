@@ -1,0 +1,26 @@
+/**
+ * Per-address throttle of failed sign-ins (a sliding window in memory): slows password guessing across
+ * many user names, which per-account lockout alone does not.
+ */
+export class LoginThrottle {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(private readonly maxFailures = 20, private readonly windowMs = 5 * 60_000) {}
+
+  /** Milliseconds until this address may try again, or 0. */
+  retryAfter(address: string, now = Date.now()): number {
+    const recent = this.recent(address, now);
+    return recent.length >= this.maxFailures ? recent[0]! + this.windowMs - now : 0;
+  }
+
+  fail(address: string, now = Date.now()): void {
+    const recent = this.recent(address, now);
+    recent.push(now);
+    this.failures.set(address, recent);
+    if (this.failures.size > 100_000) this.failures.delete(this.failures.keys().next().value!);
+  }
+
+  private recent(address: string, now: number): number[] {
+    return (this.failures.get(address) ?? []).filter((t) => now - t < this.windowMs);
+  }
+}

@@ -1,0 +1,185 @@
+import { ErrorCodes, MedflowError } from '@medflow/sdk';
+import { uuidV7 } from '../ids/uuid-v7.js';
+import type { DocumentStore } from '../store/index.js';
+import { AuthCodes } from './auth-errors.js';
+import { checkPassword } from './password-policy.js';
+import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+import { ROLES, type Role } from './roles.js';
+import { generateTotpSecret, otpauthUrl, verifyTotp } from './totp.js';
+
+export interface UserRecord {
+  id: string;
+  /** Lower case, unique. */
+  username: string;
+  displayName: string;
+  roles: Role[];
+  passwordHash?: string;
+  /** Kept encrypted at rest (the store encrypts this field). */
+  totp?: { secret: string; lastUsedStep: number; enabledAt: string };
+  /** An enrolment started but not yet confirmed with a code. */
+  pendingTotpSecret?: string;
+  /** Set for users created or reset by an admin: they must choose their own password first. */
+  mustChangePassword: boolean;
+  disabled: boolean;
+  failedLogins: number;
+  lockedUntil?: string;
+  /** Subject at the hospital's identity provider, for OIDC logins. */
+  oidcSubject?: string;
+  lastLoginAt?: string;
+  passwordChangedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PublicUser {
+  id: string; username: string; displayName: string; roles: Role[]; totpEnabled: boolean;
+  mustChangePassword: boolean; disabled: boolean; locked: boolean; lastLoginAt?: string; createdAt: string; sso: boolean;
+}
+
+export interface LockoutPolicy { threshold: number; minutes: number }
+
+export const publicUser = (u: UserRecord, now = Date.now()): PublicUser => ({
+  id: u.id, username: u.username, displayName: u.displayName, roles: u.roles, totpEnabled: !!u.totp,
+  mustChangePassword: u.mustChangePassword, disabled: u.disabled, locked: !!u.lockedUntil && Date.parse(u.lockedUntil) > now,
+  createdAt: u.createdAt, sso: !!u.oidcSubject, ...(u.lastLoginAt ? { lastLoginAt: u.lastLoginAt } : {}),
+});
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+const userError = (code: string, message: string, details: Record<string, unknown> = {}) => new MedflowError({ code, category: 'USER', retryable: false, message, details });
+
+export type LoginResult =
+  | { ok: true; user: UserRecord }
+  | { ok: false; reason: 'invalid' | 'locked' | 'disabled' | 'totp_required' | 'totp_invalid'; user?: UserRecord; lockedUntil?: string };
+
+/** Local accounts: creation, password and TOTP checks, lockout after repeated failures. */
+export class UserService {
+  constructor(private readonly store: DocumentStore, private readonly lockout: LockoutPolicy) {}
+
+  private get users() { return this.store.collection<UserRecord>('users'); }
+
+  async count(): Promise<number> { return this.users.count(); }
+  async list(): Promise<UserRecord[]> { return this.users.find({}, { sort: { field: 'username', direction: 'asc' }, limit: 10_000 }); }
+  async find(id: string): Promise<UserRecord | undefined> { return this.users.get(id); }
+  async byUsername(username: string): Promise<UserRecord | undefined> {
+    return (await this.users.find({ username: username.normalize('NFKC').toLowerCase() }, { limit: 1 }))[0];
+  }
+
+  async get(id: string): Promise<UserRecord> {
+    const user = await this.users.get(id);
+    if (!user) throw userError(ErrorCodes.NOT_FOUND, `user "${id}" not found`, { id });
+    return user;
+  }
+
+  async create(input: { username: string; displayName: string; roles: Role[]; password?: string; mustChangePassword?: boolean; totpSecret?: string; oidcSubject?: string }): Promise<UserRecord> {
+    const username = input.username.normalize('NFKC').toLowerCase();
+    if (!USERNAME.test(username)) throw userError(ErrorCodes.VALIDATION_FAILED, 'user name: 2–63 characters of a–z, 0–9, ".", "_", "-"', { problems: [{ path: 'body.username', message: 'invalid user name' }] });
+    if (input.roles.some((r) => !ROLES.includes(r))) throw userError(ErrorCodes.VALIDATION_FAILED, 'unknown role');
+    if (input.password !== undefined) this.assertPolicy(input.password, username);
+    // The username is the id of a marker row: insert is atomic in both stores, so two concurrent creations cannot both win.
+    await this.store.collection<{ id: string; userId: string }>('usernames').insert({ id: username, userId: '' }).catch((error) => {
+      if ((error as MedflowError).code === ErrorCodes.CONFLICT) throw userError(ErrorCodes.CONFLICT, `user name "${username}" is taken`, { username });
+      throw error;
+    });
+    const now = new Date().toISOString();
+    const user: UserRecord = {
+      id: uuidV7(), username, displayName: input.displayName, roles: [...new Set(input.roles)],
+      ...(input.password !== undefined ? { passwordHash: await hashPassword(input.password), passwordChangedAt: now } : {}),
+      ...(input.totpSecret ? { totp: { secret: input.totpSecret, lastUsedStep: -1, enabledAt: now } } : {}),
+      ...(input.oidcSubject ? { oidcSubject: input.oidcSubject } : {}),
+      mustChangePassword: input.mustChangePassword ?? false, disabled: false, failedLogins: 0, createdAt: now, updatedAt: now,
+    };
+    await this.users.insert(user);
+    await this.store.collection<{ id: string; userId: string }>('usernames').put({ id: username, userId: user.id });
+    return user;
+  }
+
+  assertPolicy(password: string, username: string): void {
+    const problems = checkPassword(password, username);
+    if (problems.length) throw userError(AuthCodes.PASSWORD_POLICY, problems.map((p) => p.message).join('; '), { problems: problems.map((p) => ({ ...p, path: 'body.password' })) });
+  }
+
+  /**
+   * Checks a password (and TOTP when enrolled). Failures count towards a lockout; a locked account
+   * refuses even the right password until the lock expires or an admin unlocks it.
+   */
+  async login(username: string, password: string, totpCode?: string, now = Date.now()): Promise<LoginResult> {
+    const user = await this.byUsername(username);
+    if (!user || !user.passwordHash) {
+      await verifyPassword(password, await decoyHash());
+      return { ok: false, reason: 'invalid' };
+    }
+    if (user.disabled) return { ok: false, reason: 'disabled', user };
+    if (user.lockedUntil && Date.parse(user.lockedUntil) > now) return { ok: false, reason: 'locked', user, lockedUntil: user.lockedUntil };
+    if (!(await verifyPassword(password, user.passwordHash))) return this.fail(user, 'invalid', now);
+    if (user.totp) {
+      if (!totpCode) return { ok: false, reason: 'totp_required', user };
+      const step = verifyTotp(user.totp.secret, totpCode, user.totp.lastUsedStep, now);
+      if (step === undefined) return this.fail(user, 'totp_invalid', now);
+      user.totp = { ...user.totp, lastUsedStep: step };
+    }
+    const { lockedUntil: _l, ...rest } = user;
+    const updated: UserRecord = { ...rest, failedLogins: 0, lastLoginAt: new Date(now).toISOString(), updatedAt: new Date(now).toISOString() };
+    await this.users.put(updated);
+    return { ok: true, user: updated };
+  }
+
+  private async fail(user: UserRecord, reason: 'invalid' | 'totp_invalid', now: number): Promise<LoginResult> {
+    const failedLogins = user.failedLogins + 1;
+    const locked = failedLogins >= this.lockout.threshold;
+    const updated: UserRecord = {
+      ...user, failedLogins: locked ? 0 : failedLogins, updatedAt: new Date(now).toISOString(),
+      ...(locked ? { lockedUntil: new Date(now + this.lockout.minutes * 60_000).toISOString() } : {}),
+    };
+    await this.users.put(updated);
+    return locked ? { ok: false, reason: 'locked', user: updated, lockedUntil: updated.lockedUntil! } : { ok: false, reason, user: updated };
+  }
+
+  async changePassword(id: string, current: string | undefined, next: string): Promise<UserRecord> {
+    const user = await this.get(id);
+    if (user.passwordHash && !(current !== undefined && (await verifyPassword(current, user.passwordHash)))) {
+      throw userError(AuthCodes.INVALID_CREDENTIALS, 'current password is wrong / 現在のパスワードが違います', { problems: [{ path: 'body.currentPassword', message: 'wrong password' }] });
+    }
+    if (user.passwordHash && (await verifyPassword(next, user.passwordHash))) throw userError(AuthCodes.PASSWORD_POLICY, 'choose a password different from the current one / 現在と異なるパスワードにしてください');
+    this.assertPolicy(next, user.username);
+    const now = new Date().toISOString();
+    return this.save({ ...user, passwordHash: await hashPassword(next), mustChangePassword: false, passwordChangedAt: now });
+  }
+
+  /** Starts TOTP enrolment: the secret is shown once and becomes active when a code from it is confirmed. */
+  async beginTotp(id: string): Promise<{ secret: string; otpauthUrl: string }> {
+    const user = await this.get(id);
+    const secret = generateTotpSecret();
+    await this.save({ ...user, pendingTotpSecret: secret });
+    return { secret, otpauthUrl: otpauthUrl(secret, user.username) };
+  }
+
+  async confirmTotp(id: string, code: string): Promise<UserRecord> {
+    const user = await this.get(id);
+    if (!user.pendingTotpSecret) throw userError(ErrorCodes.CONFLICT, 'no TOTP enrolment in progress; start one first');
+    const step = verifyTotp(user.pendingTotpSecret, code);
+    if (step === undefined) throw userError(AuthCodes.INVALID_CREDENTIALS, 'the code does not match; check the authenticator app and the clock / 確認コードが一致しません', { problems: [{ path: 'body.code', message: 'wrong code' }] });
+    const { pendingTotpSecret, ...rest } = user;
+    return this.save({ ...rest, totp: { secret: pendingTotpSecret, lastUsedStep: step, enabledAt: new Date().toISOString() } });
+  }
+
+  async update(id: string, change: { displayName?: string; roles?: Role[]; disabled?: boolean; unlock?: boolean; resetTotp?: boolean; temporaryPassword?: string }): Promise<UserRecord> {
+    const user = await this.get(id);
+    let next: UserRecord = { ...user };
+    if (change.displayName !== undefined) next.displayName = change.displayName;
+    if (change.roles) next.roles = [...new Set(change.roles)];
+    if (change.disabled !== undefined) next.disabled = change.disabled;
+    if (change.unlock) { const { lockedUntil: _l, ...rest } = next; next = { ...rest, failedLogins: 0 }; }
+    if (change.resetTotp) { const { totp: _t, pendingTotpSecret: _p, ...rest } = next; next = rest; }
+    if (change.temporaryPassword !== undefined) {
+      this.assertPolicy(change.temporaryPassword, user.username);
+      next = { ...next, passwordHash: await hashPassword(change.temporaryPassword), mustChangePassword: true, passwordChangedAt: new Date().toISOString() };
+    }
+    return this.save(next);
+  }
+
+  private async save(user: UserRecord): Promise<UserRecord> {
+    const updated = { ...user, updatedAt: new Date().toISOString() };
+    await this.users.put(updated);
+    return updated;
+  }
+}
