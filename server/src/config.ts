@@ -53,8 +53,6 @@ export interface SecurityConfig {
   keyFile: string;
   retentionDays?: number;
   egress: { mode: 'deny-external' | 'redacted-only'; internalHosts: string[] };
-  /** Hosts the HTTP node may contact at all (SSRF guard); the egress policy then decides about patient data. */
-  httpAllowedHosts: string[];
 }
 
 export interface ServerConfig {
@@ -100,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       llmSequences: c.MEDFLOW_LLM_SEQUENCES,
       llmContextSize: c.MEDFLOW_LLM_CONTEXT,
       ocrWorkers: c.MEDFLOW_OCR_WORKERS ?? availableParallelism(),
+      httpAllowedHosts: list(c.MEDFLOW_HTTP_ALLOWED_HOSTS),
     },
     security: {
       ...(c.MEDFLOW_SETUP_TOKEN ? { setupToken: c.MEDFLOW_SETUP_TOKEN } : {}),
@@ -111,7 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       keyFile: resolve(c.MEDFLOW_ENCRYPTION_KEY_FILE ?? resolve(c.MEDFLOW_DATA_DIR, 'encryption.keys')),
       ...(c.MEDFLOW_RETENTION_DAYS ? { retentionDays: c.MEDFLOW_RETENTION_DAYS } : {}),
       egress: { mode: c.MEDFLOW_EGRESS_POLICY, internalHosts: list(c.MEDFLOW_INTERNAL_HOSTS) },
-      httpAllowedHosts: list(c.MEDFLOW_HTTP_ALLOWED_HOSTS),
     },
   };
 }

@@ -59,7 +59,7 @@ export async function setUpAdmin(base: string, setupToken = TEST_SETUP_TOKEN, us
 
 /** Creates a user as the admin, then signs in as them and replaces the temporary password, as a new user would. */
 export async function createUser(admin: Client, username: string, roles: string[], password = USER_PASSWORD): Promise<Client> {
-  const temporary = `Temp-${username}-Pass-9`;
+  const temporary = `Kari-${Math.random().toString(36).slice(2, 8)}-Pass-9`;
   const created = await admin.api('POST', '/api/users', { username, displayName: username, roles, temporaryPassword: temporary });
   if (created.status !== 201) throw new Error(`user creation failed: ${JSON.stringify(created.body)}`);
   const client = new Client(admin.base);

@@ -3,6 +3,7 @@ import condition from './condition/index.js';
 import delay from './delay/index.js';
 import extract from './extract/index.js';
 import fileInput from './file-input/index.js';
+import httpRequest from './http-request/index.js';
 import jsonOutput from './json-output/index.js';
 import llm from './llm/index.js';
 import merge from './merge/index.js';
@@ -13,9 +14,9 @@ import template from './template/index.js';
 import textInput from './text-input/index.js';
 import transcribe from './transcribe/index.js';
 
-export { condition, delay, extract, fileInput, jsonOutput, llm, merge, normalizeText, ocr, switchNode, template, textInput, transcribe };
+export { condition, delay, extract, fileInput, httpRequest, jsonOutput, llm, merge, normalizeText, ocr, switchNode, template, textInput, transcribe };
 export { locateQuote } from './extract/locate.js';
 export { parseTemplate, renderTemplate, templateVariables, TemplateSyntaxError } from './template/render.js';
 
 /** Every built-in node, for registering in one call. */
-export const builtinNodes: AnyNodeDefinition[] = [textInput, fileInput, normalizeText, template, llm, extract, transcribe, ocr, condition, switchNode, merge, delay, jsonOutput] as unknown as AnyNodeDefinition[];
+export const builtinNodes: AnyNodeDefinition[] = [textInput, fileInput, normalizeText, template, llm, extract, transcribe, ocr, condition, switchNode, merge, delay, jsonOutput, httpRequest] as unknown as AnyNodeDefinition[];

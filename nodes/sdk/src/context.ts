@@ -1,5 +1,5 @@
 import type { FileService } from './files.js';
-import type { LlmService, OcrService, TranscriptionService } from './services.js';
+import type { HttpService, LlmService, OcrService, TranscriptionService } from './services.js';
 
 /**
  * Services the server hands to nodes. Extended by declaration merging where a service is defined:
@@ -12,6 +12,7 @@ export interface NodeServices {
   llm: LlmService;
   transcription: TranscriptionService;
   ocr: OcrService;
+  http: HttpService;
 }
 
 export interface NodeLogger {

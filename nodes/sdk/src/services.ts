@@ -111,3 +111,24 @@ export interface Provenance {
   /** Character offsets into the source text, when the value rests on one. */
   evidence?: { start: number; end: number; text: string } | null;
 }
+
+export interface HttpRequest {
+  url: string;
+  method: 'GET' | 'POST' | 'PUT';
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Larger responses fail the request instead of filling memory. */
+  maxResponseBytes?: number;
+}
+
+export interface HttpResponse { status: number; headers: Record<string, string>; body: string }
+
+/**
+ * Host-checked HTTP: only hosts the administrator allowed, never loopback, link-local or cloud
+ * metadata addresses reached through a name, no redirects followed, bounded size and time.
+ */
+export interface HttpService {
+  request(request: HttpRequest): Promise<HttpResponse>;
+}

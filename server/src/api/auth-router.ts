@@ -70,8 +70,9 @@ export function authRouter(deps: AuthRouterDeps) {
   r.post('/setup', 'public', async (req, res) => {
     const body = parse(SetupBody, req.body, 'body');
     await checkSetupToken(body.setupToken);
-    if (verifyTotp(body.totpSecret, body.totpCode) === undefined) throw fail(AuthCodes.INVALID_CREDENTIALS, 'the code does not match the secret; check the authenticator app / 確認コードが一致しません', { problems: [{ path: 'body.totpCode', message: 'wrong code' }] });
-    const user = await users.create({ username: body.username, displayName: body.displayName, roles: ['admin'], password: body.password, totpSecret: body.totpSecret });
+    const step = verifyTotp(body.totpSecret, body.totpCode);
+    if (step === undefined) throw fail(AuthCodes.INVALID_CREDENTIALS, 'the code does not match the secret; check the authenticator app / 確認コードが一致しません', { problems: [{ path: 'body.totpCode', message: 'wrong code' }] });
+    const user = await users.create({ username: body.username, displayName: body.displayName, roles: ['admin'], password: body.password, totpSecret: body.totpSecret, totpStep: step });
     await auditRequest(audit, req, { actor: { id: user.id, username: user.username }, action: 'auth.setup', resource: { type: 'user', id: user.id }, patientData: false, outcome: 'success' });
     const session = await signIn(req, res, user);
     res.status(201).json(sessionView(user, session.csrfToken));

@@ -70,7 +70,7 @@ export class UserService {
     return user;
   }
 
-  async create(input: { username: string; displayName: string; roles: Role[]; password?: string; mustChangePassword?: boolean; totpSecret?: string; oidcSubject?: string }): Promise<UserRecord> {
+  async create(input: { username: string; displayName: string; roles: Role[]; password?: string; mustChangePassword?: boolean; totpSecret?: string; totpStep?: number; oidcSubject?: string }): Promise<UserRecord> {
     const username = input.username.normalize('NFKC').toLowerCase();
     if (!USERNAME.test(username)) throw userError(ErrorCodes.VALIDATION_FAILED, 'user name: 2–63 characters of a–z, 0–9, ".", "_", "-"', { problems: [{ path: 'body.username', message: 'invalid user name' }] });
     if (input.roles.some((r) => !ROLES.includes(r))) throw userError(ErrorCodes.VALIDATION_FAILED, 'unknown role');
@@ -84,7 +84,7 @@ export class UserService {
     const user: UserRecord = {
       id: uuidV7(), username, displayName: input.displayName, roles: [...new Set(input.roles)],
       ...(input.password !== undefined ? { passwordHash: await hashPassword(input.password), passwordChangedAt: now } : {}),
-      ...(input.totpSecret ? { totp: { secret: input.totpSecret, lastUsedStep: -1, enabledAt: now } } : {}),
+      ...(input.totpSecret ? { totp: { secret: input.totpSecret, lastUsedStep: input.totpStep ?? -1, enabledAt: now } } : {}),
       ...(input.oidcSubject ? { oidcSubject: input.oidcSubject } : {}),
       mustChangePassword: input.mustChangePassword ?? false, disabled: false, failedLogins: 0, createdAt: now, updatedAt: now,
     };

@@ -16,8 +16,8 @@ export interface EgressPolicy {
 type Lookup = (type: string, version: number) => AnyNodeDefinition | undefined;
 type Egress = 'none' | 'internal' | 'external';
 
-function hostOf(url: string): string | undefined {
-  try { return new URL(url).host.toLowerCase(); } catch { return undefined; }
+function hostsOf(url: string): string[] {
+  try { const u = new URL(url); return [u.host.toLowerCase(), u.hostname.toLowerCase()]; } catch { return []; }
 }
 
 /** A node's egress for its config: declared, or from the hosts its config targets. */
@@ -28,7 +28,8 @@ export function egressOf(def: AnyNodeDefinition, config: unknown, policy: Egress
   try { targets = def.egressTargets(def.config.parse(config)); } catch { return 'external'; }
   if (!targets.length) return 'none';
   const internal = new Set(policy.internalHosts.map((h) => h.toLowerCase()));
-  return targets.every((t) => { const h = hostOf(t); return h !== undefined && internal.has(h); }) ? 'internal' : 'external';
+  // An entry names a host (any port) or a host:port.
+  return targets.every((t) => hostsOf(t).some((h) => internal.has(h))) ? 'internal' : 'external';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHttpService } from './http-service.js';
 import { availableParallelism } from 'node:os';
 import type { FileService, NodeServices } from '@medflow/sdk';
 import type { Logger } from '../logger.js';
@@ -18,6 +19,8 @@ export interface RuntimeConfig {
   llmSequences: number;
   llmContextSize: number;
   ocrWorkers: number;
+  /** Hosts the HTTP node may contact (MEDFLOW_HTTP_ALLOWED_HOSTS); empty refuses every request. */
+  httpAllowedHosts: string[];
 }
 
 /** Local AI for nodes: one registry of models, shared by every run. */
@@ -26,9 +29,10 @@ export function createRuntime(config: RuntimeConfig, logger: Logger) {
   const llm = new NodeLlamaService(registry, { gpu: config.gpu, sequences: config.llmSequences, contextSize: config.llmContextSize }, logger);
   const transcription = new WhisperCppService(registry, { gpu: config.gpu !== 'off', threads: Math.max(1, availableParallelism() - 1) }, logger);
   const ocr = new TesseractOcrService(config.ocrWorkers);
+  const http = createHttpService(config.httpAllowedHosts);
   return {
     registry, llm, transcription, ocr,
-    services: (files: FileService): NodeServices => ({ files, llm, transcription, ocr }),
+    services: (files: FileService): NodeServices => ({ files, llm, transcription, ocr, http }),
     close: () => registry.unloadAll(),
   };
 }
@@ -36,5 +40,5 @@ export function createRuntime(config: RuntimeConfig, logger: Logger) {
 export type Runtime = ReturnType<typeof createRuntime>;
 
 export function defaultRuntimeConfig(modelsDir: string): RuntimeConfig {
-  return { modelsDir, modelMemoryBytes: 16 * 1024 ** 3, gpu: 'auto', llmSequences: 4, llmContextSize: 4096, ocrWorkers: availableParallelism() };
+  return { modelsDir, modelMemoryBytes: 16 * 1024 ** 3, gpu: 'auto', llmSequences: 4, llmContextSize: 4096, ocrWorkers: availableParallelism(), httpAllowedHosts: [] };
 }

@@ -23,6 +23,7 @@ export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: R
       llm: none('llm') as NodeServices['llm'],
       transcription: none('transcription') as NodeServices['transcription'],
       ocr: none('ocr') as NodeServices['ocr'],
+      http: none('http') as NodeServices['http'],
     },
     runInputs,
     suspend(request) { throw new SuspendSignal(request); },
