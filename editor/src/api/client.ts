@@ -16,8 +16,19 @@ export class ApiError extends Error {
   }
 }
 
+export interface SessionUser { id: string; username: string; displayName: string; roles: string[]; totpEnabled: boolean; mustChangePassword: boolean; disabled: boolean; locked: boolean; lastLoginAt?: string; createdAt: string }
+export interface SessionInfo { authenticated: boolean; setupRequired?: boolean; user?: SessionUser; csrfToken?: string; permissions?: string[]; pending?: string[] }
+export interface AuditEvent { seq: number; time: string; actor: { id?: string; username?: string } | null; action: string; resource?: { type: string; id?: string }; patientData: boolean; outcome: string; clientAddress?: string; details?: Record<string, unknown> }
+
+/** The session's CSRF token, sent on every state-changing request (the server refuses them without it). */
+let csrfToken: string | undefined;
+export const setCsrfToken = (token: string | undefined) => { csrfToken = token; };
+/** Called when the server says the session is gone, so the app can show the sign-in screen. */
+let onSignedOut: () => void = () => {};
+export const onSessionEnded = (listener: () => void) => { onSignedOut = listener; };
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, headers: {} };
+  const init: RequestInit = { method, headers: method !== 'GET' && csrfToken ? { 'x-csrf-token': csrfToken } : {}, credentials: 'same-origin' };
   if (body instanceof FormData) init.body = body;
   else if (body !== undefined) {
     init.body = JSON.stringify(body);
@@ -33,12 +44,26 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   const json = await res.json().catch(() => ({}));
   if (!res.ok) {
     const e = json?.error ?? {};
+    if (res.status === 401 && e.code === 'UNAUTHENTICATED') onSignedOut();
     throw new ApiError(res.status, e.code ?? 'HTTP_ERROR', e.message ?? res.statusText, e.details?.problems ?? []);
   }
   return json as T;
 }
 
 export const api = {
+  session: () => request<SessionInfo>('GET', '/api/auth/session'),
+  login: (username: string, password: string, totp?: string) => request<SessionInfo>('POST', '/api/auth/login', { username, password, ...(totp ? { totp } : {}) }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  setupTotp: (setupToken: string) => request<{ secret: string; otpauthUrl: string }>('POST', '/api/auth/setup/totp', { setupToken }),
+  setup: (body: { setupToken: string; username: string; displayName: string; password: string; totpSecret: string; totpCode: string }) => request<SessionInfo>('POST', '/api/auth/setup', body),
+  changePassword: (currentPassword: string, newPassword: string) => request<SessionInfo>('POST', '/api/auth/password', { currentPassword, newPassword }),
+  beginTotp: () => request<{ secret: string; otpauthUrl: string }>('POST', '/api/auth/totp/begin'),
+  confirmTotp: (code: string) => request<SessionInfo>('POST', '/api/auth/totp/confirm', { code }),
+  users: () => request<{ users: SessionUser[] }>('GET', '/api/users').then((r) => r.users),
+  createUser: (body: { username: string; displayName: string; roles: string[]; temporaryPassword: string }) => request<{ user: SessionUser }>('POST', '/api/users', body),
+  updateUser: (id: string, change: Record<string, unknown>) => request<{ user: SessionUser }>('PATCH', `/api/users/${id}`, change),
+  auditEvents: (limit = 200) => request<{ events: AuditEvent[] }>('GET', `/api/audit?limit=${limit}`).then((r) => r.events),
+  verifyAudit: () => request<{ ok: boolean; checked: number; firstBroken?: { seq: number; reason: string } }>('GET', '/api/audit/verify'),
   nodeTypes: () => request<{ nodeTypes: NodeTypeDescription[] }>('GET', '/api/node-types').then((r) => r.nodeTypes),
   listWorkflows: () => request<{ workflows: WorkflowSummary[] }>('GET', '/api/workflows').then((r) => r.workflows),
   getWorkflow: (id: string) => request<{ workflow: WorkflowRecord; analysis: Analysis }>('GET', `/api/workflows/${id}`),

@@ -1,3 +1,6 @@
+import { AuditPage } from '../admin/audit-page';
+import { UsersPage } from '../admin/users-page';
+import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { ReviewInbox } from '../reviews/review-inbox';
 import { TemplateGallery } from '../templates/template-gallery';
@@ -8,7 +11,8 @@ import { href, useRoute } from './use-route';
 export function App() {
   const route = useRoute();
   const { t, lang, setLang } = useI18n();
-  const link = (page: 'workflows' | 'templates' | 'reviews', label: string) => (
+  const { session, signOut, can } = useSession();
+  const link = (page: 'workflows' | 'templates' | 'reviews' | 'users' | 'audit', label: string) => (
     <a href={href({ page })} aria-current={route.page === page ? 'page' : undefined}>{label}</a>
   );
   return (
@@ -16,10 +20,14 @@ export function App() {
       <header className="topbar">
         <a className="brand" href="#/">{t('appName')}</a>
         <nav aria-label="main">
-          {link('workflows', t('workflows'))}
-          {link('templates', t('templates'))}
-          {link('reviews', t('reviews'))}
+          {can('workflow.read') && link('workflows', t('workflows'))}
+          {can('template.read') && link('templates', t('templates'))}
+          {can('review.read') && link('reviews', t('reviews'))}
+          {can('user.manage') && link('users', t('users'))}
+          {can('audit.read') && link('audit', t('audit'))}
         </nav>
+        <span className="whoami" title={session.user?.roles.map((r) => t(`role_${r}` as never)).join('・')}>{session.user?.displayName}</span>
+        <button type="button" onClick={() => void signOut()}>{t('signOut')}</button>
         <button type="button" className="lang" onClick={() => setLang(lang === 'ja' ? 'en' : 'ja')}>{t('language')}</button>
       </header>
       <main className="page">
@@ -27,6 +35,8 @@ export function App() {
         {route.page === 'workflows' && <WorkflowList />}
         {route.page === 'templates' && <TemplateGallery />}
         {route.page === 'reviews' && <ReviewInbox />}
+        {route.page === 'users' && <UsersPage />}
+        {route.page === 'audit' && <AuditPage />}
       </main>
     </div>
   );

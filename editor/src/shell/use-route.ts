@@ -4,7 +4,9 @@ export type Route =
   | { page: 'workflows' }
   | { page: 'editor'; workflowId: string; runId?: string }
   | { page: 'templates' }
-  | { page: 'reviews' };
+  | { page: 'reviews' }
+  | { page: 'users' }
+  | { page: 'audit' };
 
 /** Routes live in the hash (`#/workflows/<id>?run=<runId>`), so the server needs no route table for the editor. */
 export function parseRoute(hash: string): Route {
@@ -14,6 +16,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'workflows' && parts[1]) return { page: 'editor', workflowId: parts[1], ...(run ? { runId: run } : {}) };
   if (parts[0] === 'templates') return { page: 'templates' };
   if (parts[0] === 'reviews') return { page: 'reviews' };
+  if (parts[0] === 'users') return { page: 'users' };
+  if (parts[0] === 'audit') return { page: 'audit' };
   return { page: 'workflows' };
 }
 
@@ -22,6 +26,8 @@ export function href(route: Route): string {
     case 'editor': return `#/workflows/${route.workflowId}${route.runId ? `?run=${route.runId}` : ''}`;
     case 'templates': return '#/templates';
     case 'reviews': return '#/reviews';
+    case 'users': return '#/users';
+    case 'audit': return '#/audit';
     default: return '#/';
   }
 }
