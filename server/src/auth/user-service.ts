@@ -53,13 +53,22 @@ export type LoginResult =
 
 /** Local accounts: creation, password and TOTP checks, lockout after repeated failures. */
 export class UserService {
+  /** Users by id: every request needs its user, and only this service changes them (one server process). */
+  private readonly cache = new Map<string, UserRecord>();
+
   constructor(private readonly store: DocumentStore, private readonly lockout: LockoutPolicy) {}
 
   private get users() { return this.store.collection<UserRecord>('users'); }
 
   async count(): Promise<number> { return this.users.count(); }
   async list(): Promise<UserRecord[]> { return this.users.find({}, { sort: { field: 'username', direction: 'asc' }, limit: 10_000 }); }
-  async find(id: string): Promise<UserRecord | undefined> { return this.users.get(id); }
+  async find(id: string): Promise<UserRecord | undefined> {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const user = await this.users.get(id);
+    if (user) this.cache.set(id, user);
+    return user;
+  }
   async byUsername(username: string): Promise<UserRecord | undefined> {
     return (await this.users.find({ username: username.normalize('NFKC').toLowerCase() }, { limit: 1 }))[0];
   }
@@ -89,6 +98,7 @@ export class UserService {
       mustChangePassword: input.mustChangePassword ?? false, disabled: false, failedLogins: 0, createdAt: now, updatedAt: now,
     };
     await this.users.insert(user);
+    this.cache.set(user.id, user);
     await this.store.collection<{ id: string; userId: string }>('usernames').put({ id: username, userId: user.id });
     return user;
   }
@@ -120,6 +130,7 @@ export class UserService {
     const { lockedUntil: _l, ...rest } = user;
     const updated: UserRecord = { ...rest, failedLogins: 0, lastLoginAt: new Date(now).toISOString(), updatedAt: new Date(now).toISOString() };
     await this.users.put(updated);
+    this.cache.set(updated.id, updated);
     return { ok: true, user: updated };
   }
 
@@ -131,6 +142,7 @@ export class UserService {
       ...(locked ? { lockedUntil: new Date(now + this.lockout.minutes * 60_000).toISOString() } : {}),
     };
     await this.users.put(updated);
+    this.cache.set(updated.id, updated);
     return locked ? { ok: false, reason: 'locked', user: updated, lockedUntil: updated.lockedUntil! } : { ok: false, reason, user: updated };
   }
 
@@ -180,6 +192,7 @@ export class UserService {
   private async save(user: UserRecord): Promise<UserRecord> {
     const updated = { ...user, updatedAt: new Date().toISOString() };
     await this.users.put(updated);
+    this.cache.set(updated.id, updated);
     return updated;
   }
 }

@@ -59,16 +59,28 @@ export class AuditLog {
   private get events() { return this.store.collection<AuditEvent>('audit_events'); }
 
   append(input: AuditEventInput): Promise<AuditEvent> {
+    // Where the store applies writes in call order (the embedded store), events are chained and queued
+    // at once, so appends never wait on each other's commits; elsewhere each waits for the one before.
+    if (this.head && this.store.writesInCallOrder) return this.write(input);
     const next = this.tail.catch(() => {}).then(async () => {
-      const head = this.head ?? (await this.loadHead());
-      const base: Omit<AuditEvent, 'hash'> = { ...input, id: idOf(head.seq + 1), seq: head.seq + 1, time: new Date().toISOString(), prevHash: head.hash };
-      const event: AuditEvent = { ...base, hash: hashEvent(base) };
-      await this.events.insert(event);
-      this.head = { seq: event.seq, hash: event.hash };
-      return event;
+      this.head ??= await this.loadHead();
+      return this.write(input);
     });
     this.tail = next;
     return next;
+  }
+
+  private async write(input: AuditEventInput): Promise<AuditEvent> {
+    const head = this.head!;
+    const base: Omit<AuditEvent, 'hash'> = { ...input, id: idOf(head.seq + 1), seq: head.seq + 1, time: new Date().toISOString(), prevHash: head.hash };
+    const event: AuditEvent = { ...base, hash: hashEvent(base) };
+    this.head = { seq: event.seq, hash: event.hash };
+    // In-order stores take the event into their group commit (ids cannot collide: this process numbers
+    // them); elsewhere insert refuses a second writer that numbered the same event.
+    const written = this.store.writesInCallOrder ? this.events.put(event) : this.events.insert(event);
+    this.tail = written;
+    await written;
+    return event;
   }
 
   private async loadHead(): Promise<{ seq: number; hash: string }> {

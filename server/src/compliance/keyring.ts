@@ -10,6 +10,16 @@ export const isSealed = (v: unknown): v is Sealed => typeof v === 'object' && v 
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
+/** Random IVs drawn from a pooled CSPRNG buffer: one getrandom call per 1024 seals instead of one each. */
+let ivPool = Buffer.alloc(0);
+let ivOffset = 0;
+function nextIv(): Buffer {
+  if (ivOffset + 12 > ivPool.length) { ivPool = randomBytes(12 * 1024); ivOffset = 0; }
+  const iv = Buffer.from(ivPool.subarray(ivOffset, ivOffset + 12));
+  ivOffset += 12;
+  return iv;
+}
+
 /**
  * Data keys, the first one active: new data is sealed with it, older keys still open what they sealed.
  * Rotation adds a key in front; re-encryption moves old data to it, after which old keys may be removed.
@@ -29,7 +39,7 @@ export class Keyring {
   get activeId(): string { return this.keys[0]!.id; }
 
   seal(plaintext: Buffer, aad: string): Sealed {
-    const iv = randomBytes(12);
+    const iv = nextIv();
     const cipher = createCipheriv('aes-256-gcm', this.keys[0]!.key, iv);
     cipher.setAAD(Buffer.from(aad));
     const data = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);

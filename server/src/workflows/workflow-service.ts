@@ -43,6 +43,7 @@ const notFound = (what: string, id: string) => new MedflowError({ code: ErrorCod
 /** Workflows with drafts and immutable published versions. */
 export class WorkflowService {
   private readonly versionCache = new Map<string, WorkflowVersionRecord>();
+  private readonly policyVerdicts = new WeakMap<object, Problem[]>();
 
   /** `policy` adds compliance problems (egress of patient data) to a structurally valid workflow. */
   constructor(private readonly store: DocumentStore, private readonly engine: Engine, private readonly policy: (document: unknown) => Problem[] = () => []) {}
@@ -86,7 +87,9 @@ export class WorkflowService {
   /** Plans the document and applies the compliance policy; throws WORKFLOW_INVALID with every problem. */
   assertRunnable(document: WorkflowDocument): void {
     this.engine.planOrThrow(document);
-    const problems = this.policy(document);
+    // Published versions are cached objects: their verdict is computed once (the policy is fixed for the process).
+    let problems = this.policyVerdicts.get(document);
+    if (!problems) { problems = this.policy(document); this.policyVerdicts.set(document, problems); }
     if (problems.length) {
       throw new MedflowError({
         code: ErrorCodes.WORKFLOW_INVALID, category: 'USER',

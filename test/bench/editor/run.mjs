@@ -5,6 +5,7 @@
 //  (c) bundle size of editor/dist (raw and gzip).
 // Usage: npm run bench:editor (builds first). Headless Chromium renders in software (--disable-gpu) on
 // this machine, so frame times are an upper bound for a workstation with a GPU.
+import { BENCH_SETUP_TOKEN, benchSession } from '../sign-in.mjs';
 import { readdirSync, readFileSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -49,19 +50,22 @@ function bigFlow() {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'medflow-bench-editor-'));
-const server = spawn(process.execPath, ['server/dist/main.js'], { cwd: root, env: { ...process.env, MEDFLOW_PORT: '0', MEDFLOW_DATA_DIR: dataDir, MEDFLOW_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, ['server/dist/main.js'], { cwd: root, env: { ...process.env, MEDFLOW_PORT: '0', MEDFLOW_DATA_DIR: dataDir, MEDFLOW_LOG_LEVEL: 'warn', MEDFLOW_SETUP_TOKEN: BENCH_SETUP_TOKEN }, stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve) => { let out = ''; server.stdout.on('data', (c) => { out += c; const m = /MedFlow: (http:\/\/\S+)/.exec(out); if (m) resolve(m[1]); }); });
 const flow = bigFlow();
-const created = await (await fetch(`${url}/api/workflows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ document: flow }) })).json();
+const session = await benchSession(url);
+const created = await (await fetch(`${url}/api/workflows`, { method: 'POST', headers: { 'content-type': 'application/json', ...session.headers }, body: JSON.stringify({ document: flow }) })).json();
 if (!created.analysis?.valid) throw new Error(`benchmark workflow invalid: ${JSON.stringify(created.analysis?.problems ?? created).slice(0, 500)}`);
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+await context.addCookies([{ name: 'medflow_session', value: session.token, url }]);
 
 // (a) time to interactive ------------------------------------------------------------------------------
 const tti = [];
 for (let i = 0; i < LOADS; i++) {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
   const t0 = Date.now();
   await page.goto(`${url}/#/workflows/${created.workflow.id}`);
   await page.waitForSelector('.react-flow__node');
@@ -72,7 +76,7 @@ for (let i = 0; i < LOADS; i++) {
 }
 
 // (b) panning ----------------------------------------------------------------------------------------
-const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+const page = await context.newPage();
 await page.goto(`${url}/#/workflows/${created.workflow.id}`);
 await page.waitForSelector('.react-flow__node');
 await page.evaluate(() => { window.__frames = []; let last = performance.now(); const tick = (t) => { window.__frames.push(t - last); last = t; if (window.__recording) requestAnimationFrame(tick); }; window.__recording = true; requestAnimationFrame(tick); });

@@ -13,6 +13,7 @@ import { defineNode, port, PortKinds, t, z } from '@medflow/sdk';
 import { Engine, NodeRegistry, NullJournal } from '../../../server/dist/engine/index.js';
 import { StoreJournal } from '../../../server/dist/runs/store-journal.js';
 import { COLLECTIONS, SqliteStore } from '../../../server/dist/store/index.js';
+import { BENCH_SETUP_TOKEN, benchSession } from '../sign-in.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -64,14 +65,14 @@ function spawnAndWait(args, env, pattern) {
   });
 }
 
-async function load(url, body) {
+async function load(url, body, auth = {}) {
   const latencies = [];
   let errors = 0;
   const deadline = performance.now() + SECONDS * 1000;
   const worker = async () => {
     while (performance.now() < deadline) {
       const t0 = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
       const json = await res.json();
       if (res.status !== 201 || json.run.status !== 'completed' || !json.run.outputs.result) errors++;
       latencies.push(performance.now() - t0);
@@ -90,14 +91,16 @@ const rss = (pid) => {
 };
 
 const body = JSON.stringify({ inputs: { note: '昨夜から３８度の発熱と咳嗽。SpO2 96%。' } });
-const ours = await spawnAndWait(['server/dist/main.js'], { MEDFLOW_PORT: '0', MEDFLOW_DATA_DIR: join(benchDir, 'server'), MEDFLOW_LOG_LEVEL: 'warn' }, /MedFlow: (http:\/\/\S+)/);
+const ours = await spawnAndWait(['server/dist/main.js'], { MEDFLOW_PORT: '0', MEDFLOW_DATA_DIR: join(benchDir, 'server'), MEDFLOW_LOG_LEVEL: 'warn', MEDFLOW_SETUP_TOKEN: BENCH_SETUP_TOKEN }, /MedFlow: (http:\/\/\S+)/);
 const idleRss = rss(ours.child.pid);
 const flow = JSON.parse(readFileSync(join(root, 'test/bench/engine/five-node-flow.json'), 'utf8'));
-const created = await (await fetch(`${ours.url}/api/workflows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ document: flow }) })).json();
-await fetch(`${ours.url}/api/workflows/${created.workflow.id}/publish`, { method: 'POST' });
+const { headers: auth } = await benchSession(ours.url);
+const created = await (await fetch(`${ours.url}/api/workflows`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ document: flow }) })).json();
+await fetch(`${ours.url}/api/workflows/${created.workflow.id}/publish`, { method: 'POST', headers: auth });
 const runsUrl = `${ours.url}/api/workflows/${created.workflow.id}/runs?wait=true`;
-await load(runsUrl, body); // warm-up pass is discarded
-const oursResult = await load(runsUrl, body);
+// Each run: session check, CSRF check, permission, audit event (hash-chained), encrypted checkpoints.
+await load(runsUrl, body, auth); // warm-up pass is discarded
+const oursResult = await load(runsUrl, body, auth);
 const loadedRss = rss(ours.child.pid);
 ours.child.kill('SIGTERM');
 
