@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MedflowError } from '@medflow/sdk';
+import { refusal } from '../auth/auth-errors.js';
 import type { AuditLog } from '../compliance/audit-log.js';
 import { keyUsage, reencryptAll, type EncryptedStore } from '../compliance/encrypted-store.js';
 import { purgeExpiredPayloads } from '../compliance/retention.js';
@@ -30,7 +30,7 @@ export function adminRouter(deps: AdminDeps) {
   /** A new data key becomes active; run re-encrypt to move older data to it. */
   r.post('/encryption/rotate', 'settings.manage', async (req, res) => {
     if (store.keys.keyring.source.kind !== 'file') {
-      throw new MedflowError({ code: 'KEYS_FROM_ENVIRONMENT', category: 'USER', retryable: false, message: 'keys come from MEDFLOW_ENCRYPTION_KEYS: put a new "id:key" first there, restart, then re-encrypt', details: {} });
+      throw refusal('KEYS_FROM_ENVIRONMENT', 'keys come from MEDFLOW_ENCRYPTION_KEYS: put a new "id:key" first there, restart, then re-encrypt');
     }
     store.keys.keyring = store.keys.keyring.rotate();
     await auditRequest(audit, req, { action: 'settings.encryption_rotate', patientData: false, outcome: 'success', details: { activeKeyId: store.keys.keyring.activeId } });
@@ -46,7 +46,7 @@ export function adminRouter(deps: AdminDeps) {
   r.post('/retention/purge', 'settings.manage', async (req, res) => {
     const { retentionDays } = parse(PurgeBody, req.body ?? {}, 'body');
     const days = retentionDays ?? deps.retentionDays;
-    if (!days) throw new MedflowError({ code: 'RETENTION_NOT_SET', category: 'USER', retryable: false, message: 'no retention period: set MEDFLOW_RETENTION_DAYS or give retentionDays', details: { problems: [{ path: 'body.retentionDays', message: 'required when MEDFLOW_RETENTION_DAYS is not set' }] } });
+    if (!days) throw refusal('RETENTION_NOT_SET', 'no retention period: set MEDFLOW_RETENTION_DAYS or give retentionDays', { problems: [{ path: 'body.retentionDays', message: 'required when MEDFLOW_RETENTION_DAYS is not set' }] });
     await auditRequest(audit, req, { action: 'settings.retention_purge', patientData: true, outcome: 'success', details: { retentionDays: days } });
     res.json(await purgeExpiredPayloads(store, audit, days));
   });

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { MedflowError } from '@medflow/sdk';
 import { z } from 'zod';
 import { pendingSteps } from '../auth/access.js';
-import { AuthCodes } from '../auth/auth-errors.js';
+import { AuthCodes, refusal } from '../auth/auth-errors.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { permissionsOf } from '../auth/roles.js';
 import type { SessionService } from '../auth/session-service.js';
@@ -29,7 +29,6 @@ export interface AuthRouterDeps {
   cookies: CookiePolicy; setupToken: () => string | undefined; oidcEnabled: boolean;
 }
 
-const fail = (status: string, message: string, details: Record<string, unknown> = {}) => new MedflowError({ code: status, category: 'USER', retryable: false, message, details });
 
 /** Sign-in, sign-out, first-run setup, own password and second factor. */
 export function authRouter(deps: AuthRouterDeps) {
@@ -52,10 +51,10 @@ export function authRouter(deps: AuthRouterDeps) {
   });
 
   const checkSetupToken = async (given: string) => {
-    if ((await users.count()) > 0) throw fail(AuthCodes.SETUP_DONE, 'setup is already done; sign in instead / 初期設定は完了しています');
+    if ((await users.count()) > 0) throw refusal(AuthCodes.SETUP_DONE, 'setup is already done; sign in instead / 初期設定は完了しています');
     const expected = deps.setupToken();
     const ok = !!expected && expected.length === given.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given));
-    if (!ok) throw fail(AuthCodes.INVALID_CREDENTIALS, 'wrong setup code; it is printed in the server log at start-up / セットアップコードが違います（サーバー起動時のログに表示）', { problems: [{ path: 'body.setupToken', message: 'wrong setup code' }] });
+    if (!ok) throw refusal(AuthCodes.INVALID_CREDENTIALS, 'wrong setup code; it is printed in the server log at start-up / セットアップコードが違います（サーバー起動時のログに表示）', { problems: [{ path: 'body.setupToken', message: 'wrong setup code' }] });
   };
 
   /** First-run setup, step 1: a TOTP secret for the first administrator's authenticator app. */
@@ -71,7 +70,7 @@ export function authRouter(deps: AuthRouterDeps) {
     const body = parse(SetupBody, req.body, 'body');
     await checkSetupToken(body.setupToken);
     const step = verifyTotp(body.totpSecret, body.totpCode);
-    if (step === undefined) throw fail(AuthCodes.INVALID_CREDENTIALS, 'the code does not match the secret; check the authenticator app / 確認コードが一致しません', { problems: [{ path: 'body.totpCode', message: 'wrong code' }] });
+    if (step === undefined) throw refusal(AuthCodes.INVALID_CREDENTIALS, 'the code does not match the secret; check the authenticator app / 確認コードが一致しません', { problems: [{ path: 'body.totpCode', message: 'wrong code' }] });
     const user = await users.create({ username: body.username, displayName: body.displayName, roles: ['admin'], password: body.password, totpSecret: body.totpSecret, totpStep: step });
     await auditRequest(audit, req, { actor: { id: user.id, username: user.username }, action: 'auth.setup', resource: { type: 'user', id: user.id }, patientData: false, outcome: 'success' });
     const session = await signIn(req, res, user);
@@ -83,16 +82,16 @@ export function authRouter(deps: AuthRouterDeps) {
     const wait = deps.throttle.retryAfter(address);
     if (wait > 0) {
       res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
-      throw fail(AuthCodes.TOO_MANY_ATTEMPTS, 'too many failed sign-ins from this address; wait and try again / 試行回数が多すぎます。しばらく待ってください', { retryAfterSeconds: Math.ceil(wait / 1000) });
+      throw refusal(AuthCodes.TOO_MANY_ATTEMPTS, 'too many failed sign-ins from this address; wait and try again / 試行回数が多すぎます。しばらく待ってください', { retryAfterSeconds: Math.ceil(wait / 1000) });
     }
     const { username, password, totp } = parse(LoginBody, req.body, 'body');
     const result = await users.login(username, password, totp);
     if (!result.ok) {
       if (result.reason !== 'totp_required') deps.throttle.fail(address);
       await auditRequest(audit, req, { actor: result.user ? { id: result.user.id, username: result.user.username } : { username: username.slice(0, 64) }, action: 'auth.login', patientData: false, outcome: 'failure', details: { reason: result.reason } });
-      if (result.reason === 'totp_required') throw fail(AuthCodes.TOTP_REQUIRED, 'enter the 6-digit code from your authenticator app / 認証アプリの6桁のコードを入力してください');
-      if (result.reason === 'locked') throw fail(AuthCodes.ACCOUNT_LOCKED, `account locked after repeated failures until ${result.lockedUntil}; an administrator can unlock it / 連続して失敗したためロックされています`, { lockedUntil: result.lockedUntil });
-      throw fail(AuthCodes.INVALID_CREDENTIALS, 'wrong user name, password or code / ユーザー名・パスワード・コードが違います');
+      if (result.reason === 'totp_required') throw refusal(AuthCodes.TOTP_REQUIRED, 'enter the 6-digit code from your authenticator app / 認証アプリの6桁のコードを入力してください');
+      if (result.reason === 'locked') throw refusal(AuthCodes.ACCOUNT_LOCKED, `account locked after repeated failures until ${result.lockedUntil}; an administrator can unlock it / 連続して失敗したためロックされています`, { lockedUntil: result.lockedUntil });
+      throw refusal(AuthCodes.INVALID_CREDENTIALS, 'wrong user name, password or code / ユーザー名・パスワード・コードが違います');
     }
     await auditRequest(audit, req, { actor: { id: result.user.id, username: result.user.username }, action: 'auth.login', patientData: false, outcome: 'success' });
     const session = await signIn(req, res, result.user);

@@ -1,7 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { MedflowError } from '@medflow/sdk';
 import { pendingSteps, type AuthContext } from '../auth/access.js';
-import { AuthCodes } from '../auth/auth-errors.js';
+import { AuthCodes, refusal } from '../auth/auth-errors.js';
 import { permissionsOf } from '../auth/roles.js';
 import type { SessionService } from '../auth/session-service.js';
 import type { UserService } from '../auth/user-service.js';
@@ -35,7 +34,7 @@ export function setSessionCookie(req: Request, res: Response, token: string | un
   res.append('Set-Cookie', parts.join('; '));
 }
 
-const csrfError = (message: string) => new MedflowError({ code: AuthCodes.CSRF_REJECTED, category: 'USER', retryable: false, message });
+const csrfError = (message: string) => refusal(AuthCodes.CSRF_REJECTED, message);
 
 /**
  * Resolves the session cookie into `req.auth`, and defends state-changing requests against CSRF:

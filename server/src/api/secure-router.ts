@@ -1,8 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { AuditLog } from '../compliance/audit-log.js';
-import { AuthCodes, forbidden, unauthenticated } from '../auth/auth-errors.js';
+import { AuthCodes, forbidden, refusal, unauthenticated } from '../auth/auth-errors.js';
 import type { Permission } from '../auth/roles.js';
-import { MedflowError } from '@medflow/sdk';
 
 /**
  * Who may call a route: a permission, any signed-in user (`signed-in`, also allowed while the account
@@ -40,10 +39,7 @@ function guard(access: Access, audit: AuditLog): RequestHandler {
     if (!auth) return next(unauthenticated());
     if (access === 'signed-in') return next();
     if (auth.pending.length) {
-      return next(new MedflowError({
-        code: AuthCodes.ACCOUNT_SETUP_REQUIRED, category: 'USER', retryable: false,
-        message: `finish setting up your account first: ${auth.pending.join(', ')} / アカウントの設定を完了してください`, details: { pending: auth.pending },
-      }));
+      return next(refusal(AuthCodes.ACCOUNT_SETUP_REQUIRED, `finish setting up your account first: ${auth.pending.join(', ')} / アカウントの設定を完了してください`, { pending: auth.pending }));
     }
     if (!auth.permissions.has(access)) {
       void audit.append({ actor: { id: auth.user.id, username: auth.user.username }, action: 'access.denied', resource: { type: 'route', id: `${req.method} ${req.baseUrl}${req.path}` }, patientData: false, outcome: 'denied', clientAddress: req.ip ?? '', details: { permission: access } }).catch(() => {});

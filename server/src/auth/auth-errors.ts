@@ -14,8 +14,10 @@ export const AuthCodes = {
   SETUP_DONE: 'SETUP_DONE',
 } as const;
 
-export const unauthenticated = (message = 'sign in first / ログインしてください') =>
-  new MedflowError({ code: AuthCodes.UNAUTHENTICATED, category: 'USER', retryable: false, message });
+/** A refused request: a USER error (4xx, see api/errors.ts) that retrying will not fix. */
+export const refusal = (code: string, message: string, details: Record<string, unknown> = {}) =>
+  new MedflowError({ code, category: 'USER', retryable: false, message, details });
 
-export const forbidden = (message: string, details: Record<string, unknown> = {}) =>
-  new MedflowError({ code: AuthCodes.FORBIDDEN, category: 'USER', retryable: false, message, details });
+export const unauthenticated = (message = 'sign in first / ログインしてください') => refusal(AuthCodes.UNAUTHENTICATED, message);
+
+export const forbidden = (message: string, details: Record<string, unknown> = {}) => refusal(AuthCodes.FORBIDDEN, message, details);

@@ -1,7 +1,7 @@
 import { ErrorCodes, MedflowError } from '@medflow/sdk';
 import { uuidV7 } from '../ids/uuid-v7.js';
 import type { DocumentStore } from '../store/index.js';
-import { AuthCodes } from './auth-errors.js';
+import { AuthCodes, refusal } from './auth-errors.js';
 import { checkPassword } from './password-policy.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import { ROLES, type Role } from './roles.js';
@@ -45,7 +45,6 @@ export const publicUser = (u: UserRecord, now = Date.now()): PublicUser => ({
 });
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
-const userError = (code: string, message: string, details: Record<string, unknown> = {}) => new MedflowError({ code, category: 'USER', retryable: false, message, details });
 
 export type LoginResult =
   | { ok: true; user: UserRecord }
@@ -75,18 +74,18 @@ export class UserService {
 
   async get(id: string): Promise<UserRecord> {
     const user = await this.users.get(id);
-    if (!user) throw userError(ErrorCodes.NOT_FOUND, `user "${id}" not found`, { id });
+    if (!user) throw refusal(ErrorCodes.NOT_FOUND, `user "${id}" not found`, { id });
     return user;
   }
 
   async create(input: { username: string; displayName: string; roles: Role[]; password?: string; mustChangePassword?: boolean; totpSecret?: string; totpStep?: number; oidcSubject?: string }): Promise<UserRecord> {
     const username = input.username.normalize('NFKC').toLowerCase();
-    if (!USERNAME.test(username)) throw userError(ErrorCodes.VALIDATION_FAILED, 'user name: 2–63 characters of a–z, 0–9, ".", "_", "-"', { problems: [{ path: 'body.username', message: 'invalid user name' }] });
-    if (input.roles.some((r) => !ROLES.includes(r))) throw userError(ErrorCodes.VALIDATION_FAILED, 'unknown role');
+    if (!USERNAME.test(username)) throw refusal(ErrorCodes.VALIDATION_FAILED, 'user name: 2–63 characters of a–z, 0–9, ".", "_", "-"', { problems: [{ path: 'body.username', message: 'invalid user name' }] });
+    if (input.roles.some((r) => !ROLES.includes(r))) throw refusal(ErrorCodes.VALIDATION_FAILED, 'unknown role');
     if (input.password !== undefined) this.assertPolicy(input.password, username);
     // The username is the id of a marker row: insert is atomic in both stores, so two concurrent creations cannot both win.
     await this.store.collection<{ id: string; userId: string }>('usernames').insert({ id: username, userId: '' }).catch((error) => {
-      if ((error as MedflowError).code === ErrorCodes.CONFLICT) throw userError(ErrorCodes.CONFLICT, `user name "${username}" is taken`, { username });
+      if ((error as MedflowError).code === ErrorCodes.CONFLICT) throw refusal(ErrorCodes.CONFLICT, `user name "${username}" is taken`, { username });
       throw error;
     });
     const now = new Date().toISOString();
@@ -105,7 +104,7 @@ export class UserService {
 
   assertPolicy(password: string, username: string): void {
     const problems = checkPassword(password, username);
-    if (problems.length) throw userError(AuthCodes.PASSWORD_POLICY, problems.map((p) => p.message).join('; '), { problems: problems.map((p) => ({ ...p, path: 'body.password' })) });
+    if (problems.length) throw refusal(AuthCodes.PASSWORD_POLICY, problems.map((p) => p.message).join('; '), { problems: problems.map((p) => ({ ...p, path: 'body.password' })) });
   }
 
   /**
@@ -149,9 +148,9 @@ export class UserService {
   async changePassword(id: string, current: string | undefined, next: string): Promise<UserRecord> {
     const user = await this.get(id);
     if (user.passwordHash && !(current !== undefined && (await verifyPassword(current, user.passwordHash)))) {
-      throw userError(AuthCodes.INVALID_CREDENTIALS, 'current password is wrong / 現在のパスワードが違います', { problems: [{ path: 'body.currentPassword', message: 'wrong password' }] });
+      throw refusal(AuthCodes.INVALID_CREDENTIALS, 'current password is wrong / 現在のパスワードが違います', { problems: [{ path: 'body.currentPassword', message: 'wrong password' }] });
     }
-    if (user.passwordHash && (await verifyPassword(next, user.passwordHash))) throw userError(AuthCodes.PASSWORD_POLICY, 'choose a password different from the current one / 現在と異なるパスワードにしてください');
+    if (user.passwordHash && (await verifyPassword(next, user.passwordHash))) throw refusal(AuthCodes.PASSWORD_POLICY, 'choose a password different from the current one / 現在と異なるパスワードにしてください');
     this.assertPolicy(next, user.username);
     const now = new Date().toISOString();
     return this.save({ ...user, passwordHash: await hashPassword(next), mustChangePassword: false, passwordChangedAt: now });
@@ -167,9 +166,9 @@ export class UserService {
 
   async confirmTotp(id: string, code: string): Promise<UserRecord> {
     const user = await this.get(id);
-    if (!user.pendingTotpSecret) throw userError(ErrorCodes.CONFLICT, 'no TOTP enrolment in progress; start one first');
+    if (!user.pendingTotpSecret) throw refusal(ErrorCodes.CONFLICT, 'no TOTP enrolment in progress; start one first');
     const step = verifyTotp(user.pendingTotpSecret, code);
-    if (step === undefined) throw userError(AuthCodes.INVALID_CREDENTIALS, 'the code does not match; check the authenticator app and the clock / 確認コードが一致しません', { problems: [{ path: 'body.code', message: 'wrong code' }] });
+    if (step === undefined) throw refusal(AuthCodes.INVALID_CREDENTIALS, 'the code does not match; check the authenticator app and the clock / 確認コードが一致しません', { problems: [{ path: 'body.code', message: 'wrong code' }] });
     const { pendingTotpSecret, ...rest } = user;
     return this.save({ ...rest, totp: { secret: pendingTotpSecret, lastUsedStep: step, enabledAt: new Date().toISOString() } });
   }
