@@ -1,16 +1,16 @@
 import type { Request, Response } from 'express';
 import { ErrorCodes, MedflowError, TERMINAL_RUN_STATUSES, type RunEvent } from '@medflow/sdk';
 import { z } from 'zod';
-import { atLeast, workflowAccess } from '../auth/access.js';
+import { atLeast } from '../auth/access.js';
 import { forbidden } from '../auth/auth-errors.js';
 import type { AuditLog } from '../compliance/audit-log.js';
-import { detailOf, type RunDetail, type RunService } from '../runs/run-service.js';
+import { detailOf, runNotFound, type RunDetail, type RunService } from '../runs/run-service.js';
 import type { BlobStore } from '../store/index.js';
-import type { WorkflowService } from '../workflows/workflow-service.js';
+import type { ChosenDocument, WorkflowService } from '../workflows/workflow-service.js';
 import { auditRequest } from './audit-helpers.js';
 import { secureRouter, type RouteTable } from './secure-router.js';
 import { readRunRequest, uploadParser } from './start-run.js';
-import { workflowFor } from './workflow-access.js';
+import { accessTo, workflowFor } from './workflow-access.js';
 import { parse } from './validate.js';
 
 const RunParams = z.object({ id: z.uuid('run id must be a UUID') });
@@ -46,13 +46,12 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
     const auth = req.auth!;
     let allowed = detail.run.startedBy === auth.user.id || auth.user.roles.includes('admin');
     if (!allowed && detail.run.workflowId) {
-      const workflow = await workflows.get(detail.run.workflowId).catch(() => undefined);
-      const access = workflow ? workflowAccess(auth, workflow) : 'none';
+      const access = await accessTo(req, workflows, detail.run.workflowId);
       allowed = atLeast(access, 'edit') || (access !== 'none' && auth.permissions.has('review.read'));
     }
     if (!allowed) {
       await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'denied' });
-      throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `run "${id}" not found`, details: { id } });
+      throw runNotFound(id);
     }
     await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'success' });
     return detail;
@@ -65,11 +64,14 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
   workflowRuns.post('/:id/runs', 'run.start', (req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : next()), async (req, res) => {
     const { id } = parse(WorkflowParams, req.params, 'params');
     const { wait, timeoutMs } = parse(StartQuery, req.query, 'query');
-    const { access } = await workflowFor(req, workflows, id, 'run');
-    const { inputs, version } = await readRunRequest(req, id, workflows, blobs);
+    const { workflow, access } = await workflowFor(req, workflows, id, 'run');
+    // Chosen once: file inputs are typed against the same document the run then executes.
+    let chosen: Promise<ChosenDocument> | undefined;
+    const chooseDocument = (v: number | 'draft' | undefined) => (chosen ??= workflows.documentForRun(workflow, v));
+    const { inputs, version } = await readRunRequest(req, chooseDocument, workflows, blobs);
     // Drafts are for the people building the workflow; everyone else runs published versions.
     if (version === 'draft' && !atLeast(access, 'edit')) throw forbidden('only editors of a workflow may run its draft / 下書きの実行は編集者のみ可能です', { access });
-    const handle = await runs.start(id, inputs, version, req.auth!.user.id);
+    const handle = await runs.start(id, await chooseDocument(version), inputs, req.auth!.user.id);
     await auditRequest(audit, req, { action: 'run.start', resource: { type: 'run', id: handle.run.id }, patientData: true, outcome: 'success', details: { workflowId: id, version: handle.run.workflowVersion } });
     res.location(`/api/runs/${handle.run.id}`);
     if (!wait) {
@@ -91,10 +93,7 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
     const auth = req.auth!;
     // Admins see every run; editors of a workflow see its runs; everyone sees the runs they started.
     let mineOnly = !auth.user.roles.includes('admin');
-    if (mineOnly && q.workflowId) {
-      const workflow = await workflows.get(q.workflowId).catch(() => undefined);
-      if (workflow && atLeast(workflowAccess(auth, workflow), 'edit')) mineOnly = false;
-    }
+    if (mineOnly && q.workflowId && atLeast(await accessTo(req, workflows, q.workflowId), 'edit')) mineOnly = false;
     const list = await runs.list({ ...(q.workflowId ? { workflowId: q.workflowId } : {}), ...(q.status ? { status: q.status } : {}), ...(mineOnly ? { startedBy: auth.user.id } : {}) }, q.limit, q.offset);
     res.json({ runs: list.map(({ documentId: _documentId, ...rest }) => rest) });
   });

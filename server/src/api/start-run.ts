@@ -4,7 +4,7 @@ import { ErrorCodes, MedflowError } from '@medflow/sdk';
 import { z } from 'zod';
 import type { BlobStore } from '../store/index.js';
 import { storeUpload } from '../services/file-service.js';
-import type { WorkflowService } from '../workflows/workflow-service.js';
+import type { ChosenDocument, WorkflowService } from '../workflows/workflow-service.js';
 import { findProtoKey, invalid, parse } from './validate.js';
 
 const VersionSchema = z.union([z.literal('draft'), z.coerce.number().int().min(1)]).optional();
@@ -23,7 +23,7 @@ export function uploadParser(maxUploadBytes: number) {
  * optional `version`, and one file part per file input named after the input. A file sent for a text
  * input is read as UTF-8 text (`-F note=@note.txt`).
  */
-export async function readRunRequest(req: Request, workflowId: string, workflows: WorkflowService, blobs: BlobStore): Promise<{ inputs: Record<string, unknown>; version: number | 'draft' | undefined }> {
+export async function readRunRequest(req: Request, chooseDocument: (version: number | 'draft' | undefined) => Promise<ChosenDocument>, workflows: WorkflowService, blobs: BlobStore): Promise<{ inputs: Record<string, unknown>; version: number | 'draft' | undefined }> {
   if (!req.is('multipart/form-data')) {
     const body = parse(StartRunBody, req.body ?? {}, 'body');
     return { inputs: body.inputs, version: body.version };
@@ -40,7 +40,7 @@ export async function readRunRequest(req: Request, workflowId: string, workflows
   const body = parse(StartRunBody, { inputs, version: fields.version === '' ? undefined : fields.version }, 'body');
   const files = (req.files ?? []) as Express.Multer.File[];
   if (files.length) {
-    const { document } = await workflows.documentForRun(workflowId, body.version);
+    const { document } = await chooseDocument(body.version);
     const descriptors = new Map(workflows.analyse(document).inputs.map((d) => [d.name, d]));
     for (const file of files) {
       if (file.size === 0) throw new MedflowError({ code: ErrorCodes.VALIDATION_FAILED, category: 'USER', message: `uploaded file for "${file.fieldname}" is empty`, details: { field: file.fieldname } });

@@ -1,8 +1,7 @@
 import type { Request } from 'express';
-import { ErrorCodes, MedflowError } from '@medflow/sdk';
 import { atLeast, workflowAccess, type WorkflowAccess } from '../auth/access.js';
 import { forbidden } from '../auth/auth-errors.js';
-import type { WorkflowRecord, WorkflowService } from '../workflows/workflow-service.js';
+import { notFound, type WorkflowRecord, type WorkflowService } from '../workflows/workflow-service.js';
 
 /**
  * Loads a workflow the caller may use at the level asked. A workflow the caller cannot see at all is
@@ -11,7 +10,13 @@ import type { WorkflowRecord, WorkflowService } from '../workflows/workflow-serv
 export async function workflowFor(req: Request, workflows: WorkflowService, id: string, need: WorkflowAccess): Promise<{ workflow: WorkflowRecord; access: WorkflowAccess }> {
   const workflow = await workflows.get(id);
   const access = workflowAccess(req.auth!, workflow);
-  if (access === 'none') throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `workflow "${id}" not found`, details: { id } });
+  if (access === 'none') throw notFound('workflow', id);
   if (!atLeast(access, need)) throw forbidden(`this workflow is shared with you for "${access}" only; "${need}" is needed / このワークフローへの権限が不足しています`, { access, need });
   return { workflow, access };
+}
+
+/** The caller's access to a workflow by id; `none` also when it no longer exists. */
+export async function accessTo(req: Request, workflows: WorkflowService, id: string): Promise<WorkflowAccess> {
+  const workflow = await workflows.get(id).catch(() => undefined);
+  return workflow ? workflowAccess(req.auth!, workflow) : 'none';
 }

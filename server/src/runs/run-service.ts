@@ -2,7 +2,7 @@ import { ErrorCodes, MedflowError, TERMINAL_RUN_STATUSES, type NodeRunRecord, ty
 import type { Engine, RunHandle } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type { DocumentStore } from '../store/index.js';
-import type { WorkflowService } from '../workflows/workflow-service.js';
+import type { ChosenDocument, WorkflowService } from '../workflows/workflow-service.js';
 import type { StoredEventChunk, StoredNodeRecord, StoredRun, StoredRunDocument } from './store-journal.js';
 
 export interface RunDetail {
@@ -22,7 +22,7 @@ export function detailOf(run: RunRecord, records: NodeRunRecord[]): RunDetail {
   return { run, nodes };
 }
 
-const notFound = (id: string) => new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `run "${id}" not found`, details: { id } });
+export const runNotFound = (id: string) => new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `run "${id}" not found`, details: { id } });
 
 /** Starts, reads, cancels and recovers runs; fans run events out to live subscribers. */
 export class RunService {
@@ -59,14 +59,14 @@ export class RunService {
   private get nodes() { return this.store.collection<StoredNodeRecord>('run_nodes'); }
   private get events() { return this.store.collection<StoredEventChunk>('run_events'); }
 
-  async start(workflowId: string, inputs: Record<string, unknown>, version?: number | 'draft', startedBy?: string): Promise<RunHandle> {
-    const chosen = await this.workflows.documentForRun(workflowId, version);
+  /** Starts a run of a document chosen by `WorkflowService.documentForRun` (which applies the policy). */
+  async start(workflowId: string, chosen: ChosenDocument, inputs: Record<string, unknown>, startedBy?: string): Promise<RunHandle> {
     return this.engine.start(chosen.document, inputs, { workflowId, workflowVersion: chosen.version, ...(startedBy ? { startedBy } : {}) });
   }
 
   async get(id: string): Promise<RunDetail> {
     const stored = await this.runs.get(id);
-    if (!stored) throw notFound(id);
+    if (!stored) throw runNotFound(id);
     const run = await this.hydrate(stored);
     return detailOf(run, this.engine.liveNodes(id) ?? (await this.nodes.find({}, { idPrefix: `${id}/` })));
   }

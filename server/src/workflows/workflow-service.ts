@@ -38,7 +38,9 @@ export interface WorkflowAnalysis {
   dynamicPorts: Record<string, Record<string, PortDescription>>;
 }
 
-const notFound = (what: string, id: string) => new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `${what} "${id}" not found`, details: { id } });
+export interface ChosenDocument { document: WorkflowDocument; version: number | 'draft' }
+
+export const notFound = (what: string, id: string) => new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `${what} "${id}" not found`, details: { id } });
 
 /** Workflows with drafts and immutable published versions. */
 export class WorkflowService {
@@ -180,9 +182,9 @@ export class WorkflowService {
     return this.saveDraft(id, WorkflowDocumentSchema.parse(old.document));
   }
 
-  /** The document a run should execute: a published version, the latest one, or the draft. */
-  async documentForRun(id: string, version: number | 'draft' | undefined): Promise<{ document: WorkflowDocument; version: number | 'draft' }> {
-    const record = await this.get(id);
+  /** The document a run of this workflow should execute: a published version, the latest one, or the draft. */
+  async documentForRun(record: WorkflowRecord, version: number | 'draft' | undefined): Promise<ChosenDocument> {
+    const id = record.id;
     if (version === 'draft') {
       this.assertRunnable(record.draft);
       return { document: record.draft, version: 'draft' };
