@@ -16,8 +16,8 @@ beforeAll(async () => {
   receiverHost = `127.0.0.1:${(receiver.address() as { port: number }).port}`;
   server = await startTestServer({
     MEDFLOW_MAX_UPLOAD_MB: '1', MEDFLOW_MAX_JSON_MB: '1',
-    MEDFLOW_HTTP_ALLOWED_HOSTS: `${receiverHost},metadata.internal,localhost,169.254.169.254,not-internal.example`,
-    MEDFLOW_INTERNAL_HOSTS: `${receiverHost},metadata.internal,localhost,169.254.169.254,127.0.0.2:9,[::1]:9`,
+    MEDFLOW_HTTP_ALLOWED_HOSTS: `${receiverHost},metadata.internal,localhost,169.254.169.254,[::ffff:a9fe:a9fe],not-internal.example`,
+    MEDFLOW_INTERNAL_HOSTS: `${receiverHost},metadata.internal,localhost,169.254.169.254,[::ffff:a9fe:a9fe],127.0.0.2:9,[::1]:9`,
   });
   author = await createUser(server.admin, 'attacker', ['author']);
 });
@@ -46,6 +46,7 @@ describe('SSRF through the HTTP node', () => {
   it('refuses link-local metadata addresses, names resolving to loopback, and hosts not allowed', async () => {
     for (const [url, pattern] of [
       ['http://169.254.169.254/latest/meta-data/', /link-local/],
+      ['http://[::ffff:169.254.169.254]/latest/meta-data/', /link-local/],
       ['http://localhost:1/admin', /loopback/],
       ['http://127.0.0.2:9/', /allow-list/],
       ['http://[::1]:9/', /allow-list/],

@@ -4,27 +4,26 @@ import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import { MedflowError, type HttpRequest, type HttpResponse, type HttpService } from '@medflow/sdk';
 
-/** Addresses a request may never reach through a host name: this machine, link-local (cloud metadata), unspecified, multicast. */
-const NEVER = new BlockList();
-NEVER.addSubnet('127.0.0.0', 8, 'ipv4');
-NEVER.addSubnet('0.0.0.0', 8, 'ipv4');
-NEVER.addSubnet('169.254.0.0', 16, 'ipv4');
-NEVER.addSubnet('224.0.0.0', 4, 'ipv4');
-NEVER.addSubnet('100.64.0.0', 10, 'ipv4');
-NEVER.addAddress('::1', 'ipv6');
-NEVER.addAddress('::', 'ipv6');
-NEVER.addSubnet('fe80::', 10, 'ipv6');
-NEVER.addSubnet('ff00::', 8, 'ipv6');
-NEVER.addSubnet('::ffff:0:0', 96, 'ipv6'); // IPv4-mapped: checked as IPv4 instead
+/** Link-local (cloud metadata at 169.254.169.254): never reachable, not even as an allowed IP literal. */
+const LINK_LOCAL = new BlockList();
+LINK_LOCAL.addSubnet('169.254.0.0', 16, 'ipv4');
+LINK_LOCAL.addSubnet('fe80::', 10, 'ipv6');
+
+/** Also never reached through a host name: this machine, unspecified, shared and multicast addresses. */
+const THROUGH_NAME = new BlockList();
+THROUGH_NAME.addSubnet('127.0.0.0', 8, 'ipv4');
+THROUGH_NAME.addSubnet('0.0.0.0', 8, 'ipv4');
+THROUGH_NAME.addSubnet('224.0.0.0', 4, 'ipv4');
+THROUGH_NAME.addSubnet('100.64.0.0', 10, 'ipv4');
+THROUGH_NAME.addAddress('::1', 'ipv6');
+THROUGH_NAME.addAddress('::', 'ipv6');
+THROUGH_NAME.addSubnet('ff00::', 8, 'ipv6');
 
 const refuse = (message: string, details: Record<string, unknown>) => new MedflowError({ code: 'EGRESS_REFUSED', category: 'USER', retryable: false, message, details });
 
-function blocked(address: string): boolean {
-  const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return NEVER.check(mapped[1]!, 'ipv4');
-  return NEVER.check(address, family);
-}
+/** BlockList matches IPv4-mapped IPv6 addresses (`::ffff:a9fe:a9fe`) against IPv4 rules itself. */
+const listed = (list: BlockList, address: string) => list.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+const blockedThroughName = (address: string) => listed(LINK_LOCAL, address) || listed(THROUGH_NAME, address);
 
 /**
  * The HTTP service for nodes. A URL's host must be on the administrator's allow-list; a name is
@@ -48,8 +47,8 @@ export function createHttpService(allowedHosts: string[]): HttpService {
       const literal = isIP(hostname) !== 0;
       const addresses = literal ? [hostname] : (await lookup(hostname, { all: true, verbatim: true }).catch(() => [])).map((a) => a.address);
       if (!addresses.length) throw refuse(`cannot resolve ${hostname}`, { host: hostname });
-      if (!literal && addresses.some(blocked)) throw refuse(`${hostname} resolves to a loopback, link-local or reserved address; refused`, { host: hostname, addresses });
-      if (literal && blocked(hostname) && (hostname.startsWith('169.254.') || hostname.startsWith('fe80'))) throw refuse('link-local addresses (cloud metadata) are never reachable', { host: hostname });
+      if (!literal && addresses.some(blockedThroughName)) throw refuse(`${hostname} resolves to a loopback, link-local or reserved address; refused`, { host: hostname, addresses });
+      if (literal && listed(LINK_LOCAL, hostname)) throw refuse('link-local addresses (cloud metadata) are never reachable', { host: hostname });
       const address = addresses[0]!;
       const maxBytes = req.maxResponseBytes ?? 1024 * 1024;
       const headers: Record<string, string> = { ...(req.headers ?? {}), host: url.host, 'user-agent': 'MedFlow' };
