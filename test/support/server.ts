@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../server/src/config.js';
 import { silentLogger } from '../../server/src/logger.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
-import { setUpAdmin, TEST_SETUP_TOKEN, type AdminClient, type ApiResponse } from './client.js';
+import { Client, setUpAdmin, TEST_SETUP_TOKEN, type AdminClient, type ApiResponse } from './client.js';
 
 /** A real server on a random port over a fresh embedded store, with its first administrator signed in. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { dataDir: string; admin: AdminClient; stop(): Promise<void> }> {
@@ -19,14 +19,6 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 }
 
 /** A request without any session (what an anonymous caller gets). */
-export async function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (body instanceof FormData) init.body = body;
-  else if (typeof body === 'string') { init.body = body; (init.headers as Record<string, string>)['content-type'] ??= 'application/json'; }
-  else if (body !== undefined) { init.body = JSON.stringify(body); (init.headers as Record<string, string>)['content-type'] = 'application/json'; }
-  const res = await fetch(`${base}${path}`, init);
-  const text = await res.text();
-  let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
-  return { status: res.status, body: parsed, headers: res.headers };
+export function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+  return new Client(base).api(method, path, body, headers);
 }

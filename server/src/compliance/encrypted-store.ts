@@ -117,6 +117,17 @@ export class EncryptedStore implements DocumentStore {
   close() { return this.inner.close(); }
 }
 
+type RawDocument = StoredDocument & Record<string, unknown>;
+
+/** Every document of a collection, a page at a time (rewriting a visited document does not move it). */
+async function* everyDocument<T extends StoredDocument>(collection: Collection<T>, pageSize = 500): AsyncGenerator<T> {
+  for (let skip = 0; ; skip += pageSize) {
+    const page = await collection.find({}, { limit: pageSize, skip });
+    yield* page;
+    if (page.length < pageSize) return;
+  }
+}
+
 export interface ReencryptReport { reencrypted: number; skippedLive: number; blobs: number }
 
 /**
@@ -126,38 +137,29 @@ export interface ReencryptReport { reencrypted: number; skippedLive: number; blo
 export async function reencryptAll(store: EncryptedStore, isLiveRun: (runId: string) => boolean): Promise<ReencryptReport> {
   const active = store.keys.keyring.activeId;
   const report: ReencryptReport = { reencrypted: 0, skippedLive: 0, blobs: 0 };
-  for (const name of Object.keys(ENCRYPTED_FIELDS)) {
-    const raw = store.inner.collection<StoredDocument & Record<string, unknown>>(name);
-    const wrapped = store.collection<StoredDocument & Record<string, unknown>>(name);
-    for (let skip = 0; ; skip += 500) {
-      const page = await raw.find({}, { limit: 500, skip });
-      for (const doc of page) {
-        const stale = (ENCRYPTED_FIELDS[name] ?? []).some((f) => isSealed(doc[f]) && (doc[f] as { kid: string }).kid !== active);
-        if (!stale) continue;
-        const runId = name === 'runs' ? doc.id : typeof doc.runId === 'string' ? doc.runId : undefined;
-        if (runId && isLiveRun(runId)) { report.skippedLive++; continue; }
-        await wrapped.put(openDocument(store.keys, name, doc));
-        report.reencrypted++;
-      }
-      if (page.length < 500) break;
+  for (const [name, fields] of Object.entries(ENCRYPTED_FIELDS)) {
+    const wrapped = store.collection<RawDocument>(name);
+    for await (const doc of everyDocument(store.inner.collection<RawDocument>(name))) {
+      const stale = fields.some((f) => isSealed(doc[f]) && doc[f].kid !== active);
+      if (!stale) continue;
+      const runId = name === 'runs' ? doc.id : typeof doc.runId === 'string' ? doc.runId : undefined;
+      if (runId && isLiveRun(runId)) { report.skippedLive++; continue; }
+      await wrapped.put(openDocument(store.keys, name, doc));
+      report.reencrypted++;
     }
   }
   const index = store.inner.collection<BlobKeyRecord>('blob_keys');
-  for (let skip = 0; ; skip += 500) {
-    const page = await index.find({}, { limit: 500, skip });
-    for (const record of page) {
-      const raw = await store.inner.blobs.get(record.innerId);
-      if (!raw) continue;
-      const sealed = JSON.parse(Buffer.from(raw).toString('utf8'));
-      if (sealed.kid === active) continue;
-      const plain = store.keys.keyring.open(sealed, `blob/${record.id}`);
-      const resealed = store.keys.keyring.seal(plain, `blob/${record.id}`);
-      const stored = await store.inner.blobs.put(Buffer.from(JSON.stringify(resealed)), { name: 'sealed', mediaType: 'application/octet-stream' });
-      await index.put({ ...record, innerId: stored.id });
-      await store.inner.blobs.delete(record.innerId);
-      report.blobs++;
-    }
-    if (page.length < 500) break;
+  for await (const record of everyDocument(index)) {
+    const raw = await store.inner.blobs.get(record.innerId);
+    if (!raw) continue;
+    const sealed = JSON.parse(Buffer.from(raw).toString('utf8'));
+    if (sealed.kid === active) continue;
+    const plain = store.keys.keyring.open(sealed, `blob/${record.id}`);
+    const resealed = store.keys.keyring.seal(plain, `blob/${record.id}`);
+    const stored = await store.inner.blobs.put(Buffer.from(JSON.stringify(resealed)), { name: 'sealed', mediaType: 'application/octet-stream' });
+    await index.put({ ...record, innerId: stored.id });
+    await store.inner.blobs.delete(record.innerId);
+    report.blobs++;
   }
   return report;
 }
@@ -165,12 +167,9 @@ export async function reencryptAll(store: EncryptedStore, isLiveRun: (runId: str
 /** Counts sealed values per key id, for the key status page. */
 export async function keyUsage(store: EncryptedStore): Promise<Record<string, number>> {
   const usage: Record<string, number> = {};
-  for (const name of Object.keys(ENCRYPTED_FIELDS)) {
-    const raw = store.inner.collection<StoredDocument & Record<string, unknown>>(name);
-    for (let skip = 0; ; skip += 500) {
-      const page = await raw.find({}, { limit: 500, skip });
-      for (const doc of page) for (const f of ENCRYPTED_FIELDS[name]!) if (isSealed(doc[f])) usage[doc[f].kid] = (usage[doc[f].kid] ?? 0) + 1;
-      if (page.length < 500) break;
+  for (const [name, fields] of Object.entries(ENCRYPTED_FIELDS)) {
+    for await (const doc of everyDocument(store.inner.collection<RawDocument>(name))) {
+      for (const f of fields) { const v = doc[f]; if (isSealed(v)) usage[v.kid] = (usage[v.kid] ?? 0) + 1; }
     }
   }
   return usage;
