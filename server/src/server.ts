@@ -60,8 +60,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const runs = new RunService(store, engine, workflows, logger);
   const resumedRuns = await runs.recoverInterrupted();
 
-  let setupToken: string | undefined;
-  if ((await users.count()) === 0) setupToken = security.setupToken ?? randomBytes(9).toString('base64url');
+  const setupToken = (await users.count()) === 0 ? security.setupToken ?? randomBytes(9).toString('base64url') : undefined;
 
   let retentionTimer: NodeJS.Timeout | undefined;
   if (security.retentionDays) {
@@ -77,7 +76,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
 
   const app = createApp({
     engine, store, workflows, runs, logger, version: VERSION, runtime, users, sessions, audit, security,
-    setupToken: () => setupToken,
+    setupToken,
     maxUploadBytes: config.maxUploadBytes, maxJsonBytes: config.maxJsonBytes, templates: new TemplateLibrary(config.templatesDir),
     ...(config.editorDir ? { editorDir: config.editorDir } : {}),
   });

@@ -37,7 +37,7 @@ export interface AppDeps {
   audit: AuditLog;
   security: SecurityConfig;
   /** The first-run setup code while no user exists. */
-  setupToken: () => string | undefined;
+  setupToken: string | undefined;
   workflows: WorkflowService;
   runs: RunService;
   logger: Logger;
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
   api.use(authenticate(deps.sessions, deps.users));
   api.use('/auth', authRouter({
     table, audit, users: deps.users, sessions: deps.sessions, throttle: new LoginThrottle(),
-    cookies: { secure: deps.security.cookieSecure }, setupToken: deps.setupToken, oidcEnabled: false,
+    cookies: { secure: deps.security.cookieSecure }, ...(deps.setupToken ? { setupToken: deps.setupToken } : {}), oidcEnabled: false,
   }));
   api.use(catalogueRouter(table, audit, deps.engine, deps.store, deps.version));
   const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, blobs: deps.store.blobs, maxUploadBytes: deps.maxUploadBytes });

@@ -26,7 +26,7 @@ const CodeBody = z.object({ code: z.string().min(6).max(12) });
 
 export interface AuthRouterDeps {
   table: RouteTable; audit: AuditLog; users: UserService; sessions: SessionService; throttle: LoginThrottle;
-  cookies: CookiePolicy; setupToken: () => string | undefined; oidcEnabled: boolean;
+  cookies: CookiePolicy; setupToken?: string; oidcEnabled: boolean;
 }
 
 
@@ -52,7 +52,7 @@ export function authRouter(deps: AuthRouterDeps) {
 
   const checkSetupToken = async (given: string) => {
     if ((await users.count()) > 0) throw refusal(AuthCodes.SETUP_DONE, 'setup is already done; sign in instead / 初期設定は完了しています');
-    const expected = deps.setupToken();
+    const expected = deps.setupToken;
     const ok = !!expected && expected.length === given.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given));
     if (!ok) throw refusal(AuthCodes.INVALID_CREDENTIALS, 'wrong setup code; it is printed in the server log at start-up / セットアップコードが違います（サーバー起動時のログに表示）', { problems: [{ path: 'body.setupToken', message: 'wrong setup code' }] });
   };
