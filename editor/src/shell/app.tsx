@@ -6,25 +6,29 @@ import { ReviewInbox } from '../reviews/review-inbox';
 import { TemplateGallery } from '../templates/template-gallery';
 import { WorkflowEditor } from '../canvas/workflow-editor';
 import { WorkflowList } from '../workflows/workflow-list';
-import { href, useRoute } from './use-route';
+import { href, useRoute, type Route } from './use-route';
+
+type Page = 'workflows' | 'templates' | 'reviews' | 'users' | 'audit';
+/** The permission each page needs, in menu order; the editor is part of the workflows page. */
+const PAGES: ReadonlyArray<[Page, string]> = [['workflows', 'workflow.read'], ['templates', 'template.read'], ['reviews', 'review.read'], ['users', 'user.manage'], ['audit', 'audit.read']];
 
 export function App() {
-  const route = useRoute();
+  const requested = useRoute();
   const { t, lang, setLang } = useI18n();
   const { session, signOut, can } = useSession();
-  const link = (page: 'workflows' | 'templates' | 'reviews' | 'users' | 'audit', label: string) => (
-    <a href={href({ page })} aria-current={route.page === page ? 'page' : undefined}>{label}</a>
+  const pages = PAGES.filter(([, permission]) => can(permission)).map(([page]) => page);
+  // A page the user's roles do not open (a bookmark, the page the previous user was on) gives way to their first one.
+  const wanted: Page = requested.page === 'editor' ? 'workflows' : requested.page;
+  const route: Route = pages.includes(wanted) ? requested : { page: pages[0] ?? 'workflows' };
+  const link = (page: Page) => (
+    <a key={page} href={href({ page })} aria-current={route.page === page ? 'page' : undefined}>{t(page)}</a>
   );
   return (
     <div className="app">
       <header className="topbar">
         <a className="brand" href="#/">{t('appName')}</a>
         <nav aria-label="main">
-          {can('workflow.read') && link('workflows', t('workflows'))}
-          {can('template.read') && link('templates', t('templates'))}
-          {can('review.read') && link('reviews', t('reviews'))}
-          {can('user.manage') && link('users', t('users'))}
-          {can('audit.read') && link('audit', t('audit'))}
+          {pages.map(link)}
         </nav>
         <span className="whoami" title={session.user?.roles.map((r) => t(`role_${r}` as never)).join('・')}>{session.user?.displayName}</span>
         <button type="button" onClick={() => void signOut()}>{t('signOut')}</button>
