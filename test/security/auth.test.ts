@@ -56,7 +56,7 @@ describe('sign-in', () => {
     expect([blocked.status, blocked.body.error.code]).toEqual([403, 'ACCOUNT_SETUP_REQUIRED']);
     const weak = await newbie.api('POST', '/api/auth/password', { currentPassword: 'Kari-Pass-2026-x', newPassword: 'short' });
     expect(weak.body.error.code).toBe('PASSWORD_POLICY');
-    expect(weak.body.error.details.problems[0].path).toBe('body.password');
+    expect(weak.body.error.details.problems[0].path).toBe('body.newPassword');
     expect((await newbie.api('POST', '/api/auth/password', { currentPassword: 'Kari-Pass-2026-x', newPassword: USER_PASSWORD })).status).toBe(200);
     expect((await newbie.api('GET', '/api/workflows')).status).toBe(200);
   });

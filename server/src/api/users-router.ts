@@ -30,7 +30,7 @@ export function usersRouter(table: RouteTable, audit: AuditLog, users: UserServi
 
   r.post('/', 'user.manage', async (req, res) => {
     const body = parse(CreateBody, req.body, 'body');
-    const user = await users.create({ username: body.username, displayName: body.displayName, roles: body.roles, password: body.temporaryPassword, mustChangePassword: true });
+    const user = await users.create({ username: body.username, displayName: body.displayName, roles: body.roles, password: body.temporaryPassword, passwordField: 'temporaryPassword', mustChangePassword: true });
     await auditRequest(audit, req, { action: 'user.create', resource: { type: 'user', id: user.id }, patientData: false, outcome: 'success', details: { username: user.username, roles: user.roles } });
     res.status(201).json({ user: publicUser(user) });
   });

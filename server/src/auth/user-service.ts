@@ -78,11 +78,11 @@ export class UserService {
     return user;
   }
 
-  async create(input: { username: string; displayName: string; roles: Role[]; password?: string; mustChangePassword?: boolean; totpSecret?: string; totpStep?: number; oidcSubject?: string }): Promise<UserRecord> {
+  async create(input: { username: string; displayName: string; roles: Role[]; password?: string; mustChangePassword?: boolean; totpSecret?: string; totpStep?: number; oidcSubject?: string; passwordField?: string }): Promise<UserRecord> {
     const username = input.username.normalize('NFKC').toLowerCase();
     if (!USERNAME.test(username)) throw refusal(ErrorCodes.VALIDATION_FAILED, 'user name: 2–63 characters of a–z, 0–9, ".", "_", "-"', { problems: [{ path: 'body.username', message: 'invalid user name' }] });
     if (input.roles.some((r) => !ROLES.includes(r))) throw refusal(ErrorCodes.VALIDATION_FAILED, 'unknown role');
-    if (input.password !== undefined) this.assertPolicy(input.password, username);
+    if (input.password !== undefined) this.assertPolicy(input.password, username, input.passwordField);
     // The username is the id of a marker row: insert is atomic in both stores, so two concurrent creations cannot both win.
     await this.store.collection<{ id: string; userId: string }>('usernames').insert({ id: username, userId: '' }).catch((error) => {
       if ((error as MedflowError).code === ErrorCodes.CONFLICT) throw refusal(ErrorCodes.CONFLICT, `user name "${username}" is taken`, { username });
@@ -102,9 +102,10 @@ export class UserService {
     return user;
   }
 
-  assertPolicy(password: string, username: string): void {
+  /** `field`: the request field the password came in, so the problem points at it. */
+  assertPolicy(password: string, username: string, field = 'password'): void {
     const problems = checkPassword(password, username);
-    if (problems.length) throw refusal(AuthCodes.PASSWORD_POLICY, problems.map((p) => p.message).join('; '), { problems: problems.map((p) => ({ ...p, path: 'body.password' })) });
+    if (problems.length) throw refusal(AuthCodes.PASSWORD_POLICY, problems.map((p) => p.message).join('; '), { problems: problems.map((p) => ({ ...p, path: `body.${field}` })) });
   }
 
   /**
@@ -151,7 +152,7 @@ export class UserService {
       throw refusal(AuthCodes.INVALID_CREDENTIALS, 'current password is wrong / 現在のパスワードが違います', { problems: [{ path: 'body.currentPassword', message: 'wrong password' }] });
     }
     if (user.passwordHash && (await verifyPassword(next, user.passwordHash))) throw refusal(AuthCodes.PASSWORD_POLICY, 'choose a password different from the current one / 現在と異なるパスワードにしてください');
-    this.assertPolicy(next, user.username);
+    this.assertPolicy(next, user.username, 'newPassword');
     const now = new Date().toISOString();
     return this.save({ ...user, passwordHash: await hashPassword(next), mustChangePassword: false, passwordChangedAt: now });
   }
@@ -182,7 +183,7 @@ export class UserService {
     if (change.unlock) { const { lockedUntil: _l, ...rest } = next; next = { ...rest, failedLogins: 0 }; }
     if (change.resetTotp) { const { totp: _t, pendingTotpSecret: _p, ...rest } = next; next = rest; }
     if (change.temporaryPassword !== undefined) {
-      this.assertPolicy(change.temporaryPassword, user.username);
+      this.assertPolicy(change.temporaryPassword, user.username, 'temporaryPassword');
       next = { ...next, passwordHash: await hashPassword(change.temporaryPassword), mustChangePassword: true, passwordChangedAt: new Date().toISOString() };
     }
     return this.save(next);
