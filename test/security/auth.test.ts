@@ -69,6 +69,15 @@ describe('sign-in', () => {
     expect((await new Client(server.url).signIn('tfa-user', USER_PASSWORD)).body.error.code).toBe('TOTP_REQUIRED');
   });
 
+  it('does not let an administrator disable themselves or drop their own admin role', async () => {
+    const self = server.admin.user!.id;
+    for (const change of [{ disabled: true }, { roles: ['author'] }]) {
+      const res = await server.admin.api('PATCH', `/api/users/${self}`, change);
+      expect([res.status, res.body.error.code]).toEqual([409, 'SELF_LOCKOUT']);
+    }
+    expect((await server.admin.api('GET', '/api/users')).status).toBe(200);
+  });
+
   it('ends other sessions when roles change', async () => {
     const user = await createUser(server.admin, 'demoted', ['author']);
     expect((await user.api('GET', '/api/workflows')).status).toBe(200);

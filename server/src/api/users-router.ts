@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refusal } from '../auth/auth-errors.js';
 import { ROLES } from '../auth/roles.js';
 import type { SessionService } from '../auth/session-service.js';
 import { publicUser, type UserService } from '../auth/user-service.js';
@@ -38,6 +39,10 @@ export function usersRouter(table: RouteTable, audit: AuditLog, users: UserServi
   r.patch('/:id', 'user.manage', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
     const change = parse(UpdateBody, req.body, 'body');
+    // An administrator cannot lock themselves out (possibly the only admin): another admin must do it.
+    if (id === req.auth!.user.id && (change.disabled || (change.roles && !change.roles.includes('admin')))) {
+      throw refusal('SELF_LOCKOUT', 'you cannot disable your own account or remove your own administrator role / 自分自身の無効化・管理者権限の削除はできません', { problems: [{ path: change.disabled ? 'body.disabled' : 'body.roles', message: 'not allowed on your own account' }] });
+    }
     const user = await users.update(id, change);
     // Fewer roles, a disabled account or a new password take effect now, not at the next sign-in.
     if (change.roles || change.disabled || change.temporaryPassword || change.resetTotp) await sessions.revokeUser(id, id === req.auth!.user.id ? req.auth!.session.id : undefined);
