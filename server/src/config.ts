@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import type { RuntimeConfig } from './runtime/index.js';
 import { z } from 'zod';
+import type { OidcSettings } from './auth/oidc/oidc-client.js';
+import type { OidcAccountSettings } from './auth/oidc/oidc-sign-in.js';
+import { parseRoleMap } from './auth/oidc/role-mapping.js';
 
 const PoolsSchema = z.string().regex(/^(\s*[a-z][a-z0-9-]*=\d+\s*)(,\s*[a-z][a-z0-9-]*=\d+\s*)*$/, 'use name=count pairs, e.g. "gpu=1,ocr=2"')
   .transform((s) => Object.fromEntries(s.split(',').map((pair) => { const [k, v] = pair.split('='); return [k!.trim(), Number(v)]; })));
@@ -39,6 +42,20 @@ export const ConfigSchema = z.object({
   MEDFLOW_EGRESS_POLICY: z.enum(['deny-external', 'redacted-only']).default('deny-external'),
   MEDFLOW_INTERNAL_HOSTS: z.string().default(''),
   MEDFLOW_HTTP_ALLOWED_HOSTS: z.string().default(''),
+  MEDFLOW_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. https://medflow.hospital.local' }).optional(),
+  MEDFLOW_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: 'the issuer URL of the identity provider' }).optional(),
+  MEDFLOW_OIDC_CLIENT_ID: z.string().min(1).max(200).optional(),
+  MEDFLOW_OIDC_CLIENT_SECRET: z.string().min(1).max(500).optional(),
+  MEDFLOW_OIDC_REDIRECT_URI: z.url({ protocol: /^https?$/ }).optional(),
+  MEDFLOW_OIDC_SCOPES: z.string().regex(/(^|\s)openid(\s|$)/, 'must include "openid"').default('openid profile email'),
+  MEDFLOW_OIDC_ROLES_CLAIM: z.string().regex(/^[A-Za-z0-9_:.-]+$/).default('groups'),
+  MEDFLOW_OIDC_USERNAME_CLAIM: z.string().regex(/^[A-Za-z0-9_:.-]+$/).default('preferred_username'),
+  MEDFLOW_OIDC_ROLE_MAP: z.string().default('').superRefine((text, ctx) => {
+    try { parseRoleMap(text); } catch (error) { ctx.addIssue({ code: 'custom', message: (error as Error).message }); }
+  }),
+}).superRefine((c, ctx) => {
+  if (c.MEDFLOW_OIDC_ISSUER && !c.MEDFLOW_OIDC_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['MEDFLOW_OIDC_CLIENT_ID'], message: 'required with MEDFLOW_OIDC_ISSUER' });
+  if (c.MEDFLOW_OIDC_ISSUER && !c.MEDFLOW_OIDC_ROLE_MAP) ctx.addIssue({ code: 'custom', path: ['MEDFLOW_OIDC_ROLE_MAP'], message: 'required with MEDFLOW_OIDC_ISSUER: which provider groups get which roles, e.g. "medflow-admins=admin,physicians=reviewer+runner"' });
 });
 
 const list = (s: string) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
@@ -53,6 +70,8 @@ export interface SecurityConfig {
   keyFile: string;
   retentionDays?: number;
   egress: { mode: 'deny-external' | 'redacted-only'; internalHosts: string[] };
+  /** Single sign-on; `redirectUri` absent means "<the server's URL>/api/auth/oidc/callback". */
+  oidc?: Omit<OidcSettings, 'redirectUri'> & OidcAccountSettings & { redirectUri?: string };
 }
 
 export interface ServerConfig {
@@ -110,6 +129,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       keyFile: resolve(c.MEDFLOW_ENCRYPTION_KEY_FILE ?? resolve(c.MEDFLOW_DATA_DIR, 'encryption.keys')),
       ...(c.MEDFLOW_RETENTION_DAYS ? { retentionDays: c.MEDFLOW_RETENTION_DAYS } : {}),
       egress: { mode: c.MEDFLOW_EGRESS_POLICY, internalHosts: list(c.MEDFLOW_INTERNAL_HOSTS) },
+      ...(c.MEDFLOW_OIDC_ISSUER && c.MEDFLOW_OIDC_CLIENT_ID ? {
+        oidc: {
+          issuer: c.MEDFLOW_OIDC_ISSUER, clientId: c.MEDFLOW_OIDC_CLIENT_ID, scopes: c.MEDFLOW_OIDC_SCOPES,
+          ...(c.MEDFLOW_OIDC_CLIENT_SECRET ? { clientSecret: c.MEDFLOW_OIDC_CLIENT_SECRET } : {}),
+          ...(c.MEDFLOW_OIDC_REDIRECT_URI ?? c.MEDFLOW_PUBLIC_URL ? { redirectUri: c.MEDFLOW_OIDC_REDIRECT_URI ?? `${c.MEDFLOW_PUBLIC_URL!.replace(/\/$/, '')}/api/auth/oidc/callback` } : {}),
+          rolesClaim: c.MEDFLOW_OIDC_ROLES_CLAIM, usernameClaim: c.MEDFLOW_OIDC_USERNAME_CLAIM, roleMap: parseRoleMap(c.MEDFLOW_OIDC_ROLE_MAP),
+        },
+      } : {}),
     },
   };
 }

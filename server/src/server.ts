@@ -21,6 +21,8 @@ import { EncryptedStore } from './compliance/encrypted-store.js';
 import { loadKeyring } from './compliance/keyring.js';
 import { purgeExpiredPayloads } from './compliance/retention.js';
 import type { RouteTable } from './api/secure-router.js';
+import { OidcClient } from './auth/oidc/oidc-client.js';
+import { OidcSignIn } from './auth/oidc/oidc-sign-in.js';
 
 export const VERSION = '0.1.0';
 
@@ -74,9 +76,10 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     void sweep();
   }
 
+  const oidcClient = security.oidc ? new OidcClient({ ...security.oidc, redirectUri: security.oidc.redirectUri ?? '' }) : undefined;
   const app = createApp({
     engine, store, workflows, runs, logger, version: VERSION, runtime, users, sessions, audit, security,
-    setupToken,
+    setupToken, ...(oidcClient && security.oidc ? { oidc: new OidcSignIn(oidcClient, security.oidc, users) } : {}),
     maxUploadBytes: config.maxUploadBytes, maxJsonBytes: config.maxJsonBytes, templates: new TemplateLibrary(config.templatesDir),
     ...(config.editorDir ? { editorDir: config.editorDir } : {}),
   });
@@ -90,6 +93,9 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // Without a configured redirect URI the provider sends users back to where we listen (known only now: port 0 picks one).
+  if (oidcClient && !oidcClient.settings.redirectUri) oidcClient.settings.redirectUri = `${url}/api/auth/oidc/callback`;
+  if (oidcClient) logger.info('single sign-on enabled', { issuer: oidcClient.settings.issuer, redirectUri: oidcClient.settings.redirectUri });
   if (setupToken) {
     // Only whoever can read the server's console can create the first administrator.
     logger.warn('no users yet: open the editor and create the first administrator with this setup code', { setupCode: setupToken });

@@ -27,7 +27,7 @@ describe('every API route is guarded', () => {
     const routes = server.routes.routes;
     expect(routes.length).toBeGreaterThan(30);
     expect(routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`).sort()).toEqual([
-      'GET /api/auth/session', 'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/setup', 'POST /api/auth/setup/totp',
+      'GET /api/auth/oidc/callback', 'GET /api/auth/oidc/start', 'GET /api/auth/session', 'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/setup', 'POST /api/auth/setup/totp',
     ]);
   });
 

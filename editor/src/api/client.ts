@@ -17,7 +17,7 @@ export class ApiError extends Error {
 }
 
 export interface SessionUser { id: string; username: string; displayName: string; roles: string[]; totpEnabled: boolean; mustChangePassword: boolean; disabled: boolean; locked: boolean; lastLoginAt?: string; createdAt: string }
-export interface SessionInfo { authenticated: boolean; setupRequired?: boolean; user?: SessionUser; csrfToken?: string; permissions?: string[]; pending?: string[] }
+export interface SessionInfo { authenticated: boolean; setupRequired?: boolean; oidc?: boolean; user?: SessionUser; csrfToken?: string; permissions?: string[]; pending?: string[] }
 export interface AuditEvent { seq: number; time: string; actor: { id?: string; username?: string } | null; action: string; resource?: { type: string; id?: string }; patientData: boolean; outcome: string; clientAddress?: string; details?: Record<string, unknown> }
 
 /** The session's CSRF token, sent on every state-changing request (the server refuses them without it). */

@@ -42,7 +42,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
   if (!session) return <p className="loading">{t('loading')}</p>;
   if (!session.authenticated) {
     if (session.setupRequired) return <FirstRunSetup onDone={update} />;
-    return <SignIn onDone={(s) => { setExpired(false); update(s); }} notice={expired ? t('sessionExpired') : undefined} />;
+    return <SignIn onDone={(s) => { setExpired(false); update(s); }} notice={expired ? t('sessionExpired') : undefined} sso={!!session.oidc} />;
   }
   if (session.pending?.length) return <AccountSetup session={session} onDone={update} onSignOut={signOut} />;
   const can = (permission: string) => !!session.permissions?.includes(permission);

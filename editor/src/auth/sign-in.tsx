@@ -3,8 +3,20 @@ import { api, ApiError, type SessionInfo } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { ErrorBanner } from '../shell/error-banner';
 
-export function SignIn({ onDone, notice }: { onDone(session: SessionInfo): void; notice?: string | undefined }) {
+const SSO_ERRORS = ['OIDC_REJECTED', 'OIDC_PROVIDER_ERROR', 'OIDC_NO_ROLE', 'OIDC_USERNAME_TAKEN', 'INVALID_CREDENTIALS'] as const;
+type SsoError = (typeof SSO_ERRORS)[number];
+
+/** Why a single sign-on came back unfinished: the server redirects here with `?signin_error=CODE`. */
+function takeSsoError(): SsoError | undefined {
+  const code = new URLSearchParams(window.location.search).get('signin_error');
+  if (!code) return undefined;
+  window.history.replaceState(null, '', window.location.pathname);
+  return SSO_ERRORS.find((c) => c === code) ?? 'OIDC_REJECTED';
+}
+
+export function SignIn({ onDone, notice, sso }: { onDone(session: SessionInfo): void; notice?: string | undefined; sso: boolean }) {
   const { t, lang, setLang } = useI18n();
+  const [ssoError] = useState(takeSsoError);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
@@ -29,7 +41,9 @@ export function SignIn({ onDone, notice }: { onDone(session: SessionInfo): void;
       <form className="auth-card" onSubmit={submit} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">MedFlow — {t('signIn')}</h1>
         {notice && <p role="status" className="notice">{notice}</p>}
+        {ssoError && <p role="alert" className="error-banner">{t(`signinError_${ssoError}`)}</p>}
         <ErrorBanner error={error} />
+        {sso && <><a className="button primary sso" href="/api/auth/oidc/start">{t('signInWithSso')}</a><p className="divider">{t('or')}</p></>}
         <label>{t('username')}<input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus /></label>
         <label>{t('password')}<input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required /></label>
         {needsTotp && (

@@ -13,4 +13,11 @@ describe('explain', () => {
     expect(explain('en', { code: 'CYCLE', message: 'workflow has a cycle through: a, b' })).toBe('workflow has a cycle through: a, b');
     expect(explain('ja', { code: 'SOMETHING_NEW', message: 'as sent' })).toBe('as sent');
   });
+
+  it('shows one language of a bilingual "English / 日本語" message', () => {
+    const problem = { code: 'ACCOUNT_LOCKED', message: 'account locked after repeated failures until 2026-11-24T10:00:00Z; see /api/auth/login / 連続して失敗したためロックされています' };
+    expect(explain('ja', problem)).toBe('連続して失敗したためロックされています');
+    expect(explain('en', problem)).toBe('account locked after repeated failures until 2026-11-24T10:00:00Z; see /api/auth/login');
+    expect(explain('ja', { code: 'X', message: 'and/or / both' })).toBe('and/or / both');
+  });
 });

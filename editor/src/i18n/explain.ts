@@ -22,7 +22,12 @@ const JA: Array<[code: string, pattern: RegExp, ja: (m: RegExpExecArray) => stri
   ['SCHEMA_INVALID_VALUE', /(.+)/, () => '選べない値です。一覧から選んでください'],
 ];
 
+/** "English / 日本語": sign-in and account messages come in both languages; show the one in use. */
+const BILINGUAL = /^([\s\S]*?) \/ ([^/]*[\u3040-\u30ff\u4e00-\u9fff][^/]*)$/;
+
 export function explain(lang: Lang, problem: { code: string; message: string }): string {
+  const both = BILINGUAL.exec(problem.message);
+  if (both) return lang === 'ja' ? both[2]! : both[1]!;
   if (lang !== 'ja') return problem.message;
   for (const [code, pattern, ja] of JA) {
     if (code !== problem.code) continue;

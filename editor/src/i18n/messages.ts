@@ -31,6 +31,12 @@ export const messages = {
     time: '日時', actor: '操作者', action: '操作', resource: '対象', patientData: '患者情報', outcome: '結果', address: '端末',
     role_admin: '管理者', role_author: '作成者', role_reviewer: '確認医', role_runner: '実行者', role_developer: '開発者', role_auditor: '監査担当',
     sessionExpired: 'ログインの有効期限が切れました。再度ログインしてください', aiDraft: 'AI下書き',
+    signInWithSso: '病院のアカウントでログイン（SSO）', or: 'または',
+    signinError_OIDC_REJECTED: 'シングルサインオンを完了できませんでした。もう一度お試しください',
+    signinError_OIDC_PROVIDER_ERROR: '認証サーバー（IdP）に接続できませんでした。情報システム部門に連絡してください',
+    signinError_OIDC_NO_ROLE: 'このアカウントには MedFlow の役割が割り当てられていません。管理者に依頼してください',
+    signinError_OIDC_USERNAME_TAKEN: '同じユーザー名のローカルアカウントが既にあります。管理者に連絡してください',
+    signinError_INVALID_CREDENTIALS: 'このアカウントは無効化されています。管理者に連絡してください',
   },
   en: {
     appName: 'MedFlow', workflows: 'Workflows', templates: 'Templates', reviews: 'Reviews', language: '日本語',
@@ -63,6 +69,12 @@ export const messages = {
     time: 'Time', actor: 'Actor', action: 'Action', resource: 'Resource', patientData: 'Patient data', outcome: 'Outcome', address: 'Client',
     role_admin: 'Administrator', role_author: 'Author', role_reviewer: 'Reviewer', role_runner: 'Runner', role_developer: 'Developer', role_auditor: 'Auditor',
     sessionExpired: 'Your session has ended; sign in again', aiDraft: 'AI draft',
+    signInWithSso: 'Sign in with the hospital account (SSO)', or: 'or',
+    signinError_OIDC_REJECTED: 'Single sign-on could not be completed; try again',
+    signinError_OIDC_PROVIDER_ERROR: 'The identity provider could not be reached; contact hospital IT',
+    signinError_OIDC_NO_ROLE: 'Your account has no MedFlow role; ask an administrator',
+    signinError_OIDC_USERNAME_TAKEN: 'A local account with the same user name exists; contact an administrator',
+    signinError_INVALID_CREDENTIALS: 'This account is disabled; contact an administrator',
   },
 } as const;
 

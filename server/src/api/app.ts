@@ -13,6 +13,7 @@ import { authenticate } from './authenticate.js';
 import { authRouter } from './auth-router.js';
 import { RouteTable } from './secure-router.js';
 import { usersRouter } from './users-router.js';
+import type { OidcSignIn } from '../auth/oidc/oidc-sign-in.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type { RunService } from '../runs/run-service.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
   editorDir?: string;
   templates: TemplateLibrary;
   runtime: Runtime;
+  /** Single sign-on, when configured. */
+  oidc?: OidcSignIn;
 }
 
 /**
@@ -78,7 +81,7 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
   api.use(authenticate(deps.sessions, deps.users));
   api.use('/auth', authRouter({
     table, audit, users: deps.users, sessions: deps.sessions, throttle: new LoginThrottle(),
-    cookies: { secure: deps.security.cookieSecure }, ...(deps.setupToken ? { setupToken: deps.setupToken } : {}), oidcEnabled: false,
+    cookies: { secure: deps.security.cookieSecure }, ...(deps.setupToken ? { setupToken: deps.setupToken } : {}), ...(deps.oidc ? { oidc: deps.oidc } : {}),
   }));
   api.use(catalogueRouter(table, audit, deps.engine, deps.store, deps.version));
   const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, blobs: deps.store.blobs, maxUploadBytes: deps.maxUploadBytes });

@@ -11,7 +11,8 @@ import { generateTotpSecret, otpauthUrl, verifyTotp } from '../auth/totp.js';
 import { publicUser, type UserRecord, type UserService } from '../auth/user-service.js';
 import type { AuditLog } from '../compliance/audit-log.js';
 import { auditRequest } from './audit-helpers.js';
-import { setSessionCookie, type CookiePolicy } from './authenticate.js';
+import { readCookie, setCookie, setSessionCookie, type CookiePolicy } from './authenticate.js';
+import type { OidcSignIn } from '../auth/oidc/oidc-sign-in.js';
 import { secureRouter, type RouteTable } from './secure-router.js';
 import { parse } from './validate.js';
 
@@ -23,11 +24,23 @@ const SetupBody = SetupStartBody.extend({
 });
 const PasswordBody = z.object({ currentPassword: z.string().max(1024).optional(), newPassword: z.string().min(1).max(1024) });
 const CodeBody = z.object({ code: z.string().min(6).max(12) });
+const CallbackQuery = z.object({
+  state: z.string().max(200).optional(), code: z.string().max(4096).optional(),
+  error: z.string().max(200).optional(), error_description: z.string().max(1000).optional(),
+});
+
+/** A browser navigation, not an API call: failures go back to the sign-in page with a code it explains. */
+function backToSignIn(res: Response, error: unknown): void {
+  if (!(error instanceof MedflowError)) throw error;
+  res.redirect(302, `/?signin_error=${encodeURIComponent(error.code)}`);
+}
 
 export interface AuthRouterDeps {
   table: RouteTable; audit: AuditLog; users: UserService; sessions: SessionService; throttle: LoginThrottle;
-  cookies: CookiePolicy; setupToken?: string; oidcEnabled: boolean;
+  cookies: CookiePolicy; setupToken?: string; oidc?: OidcSignIn;
 }
+
+const OIDC_STATE_COOKIE = 'medflow_oidc_state';
 
 
 /** Sign-in, sign-out, first-run setup, own password and second factor. */
@@ -35,8 +48,8 @@ export function authRouter(deps: AuthRouterDeps) {
   const { audit, users, sessions } = deps;
   const r = secureRouter(deps.table, '/api/auth', audit);
 
-  const signIn = async (req: Request, res: Response, user: UserRecord) => {
-    const { token, session } = await sessions.create(user.id, { clientAddress: req.ip ?? '', userAgent: req.get('user-agent') ?? '' });
+  const signIn = async (req: Request, res: Response, user: UserRecord, method: 'password' | 'oidc' = 'password') => {
+    const { token, session } = await sessions.create(user.id, { clientAddress: req.ip ?? '', userAgent: req.get('user-agent') ?? '', method });
     setSessionCookie(req, res, token, deps.cookies);
     return session;
   };
@@ -46,8 +59,8 @@ export function authRouter(deps: AuthRouterDeps) {
   });
 
   r.get('/session', 'public', async (req, res) => {
-    if (req.auth) { res.json({ ...sessionView(req.auth.user, req.auth.session.csrfToken), setupRequired: false, oidc: deps.oidcEnabled }); return; }
-    res.json({ authenticated: false, setupRequired: (await users.count()) === 0, oidc: deps.oidcEnabled });
+    if (req.auth) { res.json({ ...sessionView(req.auth.user, req.auth.session.csrfToken), setupRequired: false, oidc: !!deps.oidc }); return; }
+    res.json({ authenticated: false, setupRequired: (await users.count()) === 0, oidc: !!deps.oidc });
   });
 
   const checkSetupToken = async (given: string) => {
@@ -96,6 +109,47 @@ export function authRouter(deps: AuthRouterDeps) {
     await auditRequest(audit, req, { actor: { id: result.user.id, username: result.user.username }, action: 'auth.login', patientData: false, outcome: 'success' });
     const session = await signIn(req, res, result.user);
     res.json(sessionView(result.user, session.csrfToken));
+  });
+
+  /**
+   * Single sign-on, step 1: off to the hospital's identity provider. The state also goes into a
+   * cookie, so only this browser can finish the sign-in. SameSite=Lax, not Strict: the cookie must come
+   * back on the provider's redirect, a cross-site navigation.
+   */
+  r.get('/oidc/start', 'public', async (req, res) => {
+    if (!deps.oidc) throw refusal(AuthCodes.OIDC_NOT_CONFIGURED, 'single sign-on is not configured (MEDFLOW_OIDC_ISSUER) / シングルサインオンは設定されていません');
+    try {
+      const { url, state } = await deps.oidc.begin();
+      setCookie(req, res, deps.cookies, OIDC_STATE_COOKIE, state, ['Path=/api/auth/oidc', 'HttpOnly', 'SameSite=Lax', 'Max-Age=600']);
+      res.redirect(302, url);
+    } catch (error) {
+      await auditRequest(audit, req, { action: 'auth.login', patientData: false, outcome: 'failure', details: { method: 'oidc', code: (error as MedflowError).code, reason: (error as Error).message } });
+      backToSignIn(res, error);
+    }
+  });
+
+  /** Step 2: the provider sends the browser back with a code; a session on success, the sign-in page with a reason otherwise. */
+  r.get('/oidc/callback', 'public', async (req, res) => {
+    if (!deps.oidc) throw refusal(AuthCodes.OIDC_NOT_CONFIGURED, 'single sign-on is not configured (MEDFLOW_OIDC_ISSUER) / シングルサインオンは設定されていません');
+    const q = parse(CallbackQuery, req.query, 'query');
+    const browserState = readCookie(req, OIDC_STATE_COOKIE);
+    setCookie(req, res, deps.cookies, OIDC_STATE_COOKIE, '', ['Path=/api/auth/oidc', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0']);
+    try {
+      const outcome = await deps.oidc.finish({ ...q, ...(q.error_description ? { errorDescription: q.error_description } : {}) }, browserState);
+      const { result } = outcome;
+      if (!result.ok) {
+        await auditRequest(audit, req, { actor: result.user ? { id: result.user.id, username: result.user.username } : { username: outcome.username }, action: 'auth.login', patientData: false, outcome: 'failure', details: { method: 'oidc', reason: result.reason } });
+        backToSignIn(res, refusal(result.reason === 'username_taken' ? AuthCodes.OIDC_USERNAME_TAKEN : AuthCodes.INVALID_CREDENTIALS, result.reason));
+        return;
+      }
+      await auditRequest(audit, req, { actor: { id: result.user.id, username: result.user.username }, action: 'auth.login', patientData: false, outcome: 'success', details: { method: 'oidc', groups: outcome.groups.slice(0, 50), roles: result.user.roles } });
+      await signIn(req, res, result.user, 'oidc');
+      res.redirect(302, '/');
+    } catch (error) {
+      const details = (error as MedflowError).details ?? {};
+      await auditRequest(audit, req, { ...(typeof details.username === 'string' ? { actor: { username: details.username } } : {}), action: 'auth.login', patientData: false, outcome: 'failure', details: { method: 'oidc', code: (error as MedflowError).code, reason: (error as Error).message.slice(0, 500) } });
+      backToSignIn(res, error);
+    }
   });
 
   r.post('/logout', 'signed-in', async (req, res) => {

@@ -27,11 +27,15 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-/** HttpOnly (no script reads it), SameSite=Strict (not sent on cross-site requests), Secure over HTTPS. */
-export function setSessionCookie(req: Request, res: Response, token: string | undefined, policy: CookiePolicy): void {
+/** A cookie with the given attributes, Secure over HTTPS (or always, by policy). */
+export function setCookie(req: Request, res: Response, policy: CookiePolicy, name: string, value: string, attributes: string[]): void {
   const secure = policy.secure === 'always' || (policy.secure === 'auto' && req.secure);
-  const parts = [`${SESSION_COOKIE}=${token ?? ''}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', ...(secure ? ['Secure'] : []), ...(token ? [] : ['Max-Age=0'])];
-  res.append('Set-Cookie', parts.join('; '));
+  res.append('Set-Cookie', [`${name}=${value}`, ...attributes, ...(secure ? ['Secure'] : [])].join('; '));
+}
+
+/** HttpOnly (no script reads it), SameSite=Strict (not sent on cross-site requests). */
+export function setSessionCookie(req: Request, res: Response, token: string | undefined, policy: CookiePolicy): void {
+  setCookie(req, res, policy, SESSION_COOKIE, token ?? '', ['Path=/', 'HttpOnly', 'SameSite=Strict', ...(token ? [] : ['Max-Age=0'])]);
 }
 
 const csrfError = (message: string) => refusal(AuthCodes.CSRF_REJECTED, message);

@@ -20,6 +20,12 @@ const STATUS_BY_CODE: Record<string, number> = {
   ACCOUNT_LOCKED: 423,
   TOO_MANY_ATTEMPTS: 429,
   EGRESS_REFUSED: 403,
+  OIDC_NOT_CONFIGURED: 404,
+  OIDC_REJECTED: 401,
+  OIDC_NO_ROLE: 403,
+  OIDC_USERNAME_TAKEN: 409,
+  // The hospital's identity provider failed, not the caller: a gateway error.
+  OIDC_PROVIDER_ERROR: 502,
 };
 
 /** Maps an error to an HTTP status: USER errors are 4xx, anything else is 500. */

@@ -12,6 +12,14 @@ export const AuthCodes = {
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   PASSWORD_POLICY: 'PASSWORD_POLICY',
   SETUP_DONE: 'SETUP_DONE',
+  OIDC_NOT_CONFIGURED: 'OIDC_NOT_CONFIGURED',
+  /** The provider's answer did not hold up (state, signature, audience, nonce, expiry). */
+  OIDC_REJECTED: 'OIDC_REJECTED',
+  /** The provider could not be reached or answered nonsense. */
+  OIDC_PROVIDER_ERROR: 'OIDC_PROVIDER_ERROR',
+  /** Signed in at the provider, but none of the user's groups maps to a role here. */
+  OIDC_NO_ROLE: 'OIDC_NO_ROLE',
+  OIDC_USERNAME_TAKEN: 'OIDC_USERNAME_TAKEN',
 } as const;
 
 /** A refused request: a USER error (4xx, see api/errors.ts) that retrying will not fix. */

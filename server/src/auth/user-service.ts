@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ErrorCodes, MedflowError } from '@medflow/sdk';
 import { uuidV7 } from '../ids/uuid-v7.js';
 import type { DocumentStore } from '../store/index.js';
@@ -23,7 +24,7 @@ export interface UserRecord {
   disabled: boolean;
   failedLogins: number;
   lockedUntil?: string;
-  /** Subject at the hospital's identity provider, for OIDC logins. */
+  /** `issuer|subject` at the hospital's identity provider, for OIDC sign-ins (no password then). */
   oidcSubject?: string;
   lastLoginAt?: string;
   passwordChangedAt?: string;
@@ -48,7 +49,10 @@ const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 
 export type LoginResult =
   | { ok: true; user: UserRecord }
-  | { ok: false; reason: 'invalid' | 'locked' | 'disabled' | 'totp_required' | 'totp_invalid'; user?: UserRecord; lockedUntil?: string };
+  | { ok: false; reason: 'invalid' | 'locked' | 'disabled' | 'totp_required' | 'totp_invalid' | 'username_taken'; user?: UserRecord; lockedUntil?: string };
+
+/** Marker row id for a provider identity: its hash, so the row holds no identifier in the clear. */
+const subjectKey = (subject: string) => createHash('sha256').update(subject).digest('hex');
 
 /** Local accounts: creation, password and TOTP checks, lockout after repeated failures. */
 export class UserService {
@@ -99,7 +103,30 @@ export class UserService {
     await this.users.insert(user);
     this.cache.set(user.id, user);
     await this.store.collection<{ id: string; userId: string }>('usernames').put({ id: username, userId: user.id });
+    if (user.oidcSubject) await this.subjects.put({ id: subjectKey(user.oidcSubject), userId: user.id });
     return user;
+  }
+
+  private get subjects() { return this.store.collection<{ id: string; userId: string }>('oidc_subjects'); }
+
+  /**
+   * A sign-in vouched for by the identity provider. The first sign-in creates the account; the
+   * provider stays the authority for roles and name, so they are refreshed at every sign-in. A name
+   * already held by a local account is refused rather than linked: linking would let whoever controls
+   * that name at the provider take over the local account.
+   */
+  async signInExternal(identity: { subject: string; username: string; displayName: string; roles: Role[] }, now = Date.now()): Promise<LoginResult> {
+    const link = await this.subjects.get(subjectKey(identity.subject));
+    const at = new Date(now).toISOString();
+    if (!link) {
+      const existing = await this.byUsername(identity.username);
+      if (existing) return { ok: false, reason: 'username_taken', user: existing };
+      const created = await this.create({ username: identity.username, displayName: identity.displayName, roles: identity.roles, oidcSubject: identity.subject });
+      return { ok: true, user: await this.save({ ...created, lastLoginAt: at }) };
+    }
+    const user = await this.get(link.userId);
+    if (user.disabled) return { ok: false, reason: 'disabled', user };
+    return { ok: true, user: await this.save({ ...user, roles: identity.roles, displayName: identity.displayName, lastLoginAt: at }) };
   }
 
   /** `field`: the request field the password came in, so the problem points at it. */

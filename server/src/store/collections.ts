@@ -13,6 +13,8 @@ export const COLLECTIONS = {
   users: { indexes: ['username'] },
   /** One row per user name, inserted first: the uniqueness guard. */
   usernames: { indexes: [] },
+  /** One row per identity-provider subject (hashed): links an SSO sign-in to its user. */
+  oidc_subjects: { indexes: [] },
   sessions: { indexes: ['userId'] },
   /** The hash-chained audit trail; ids are zero-padded sequence numbers. */
   audit_events: { indexes: ['seq', 'action', 'actor.id', 'resource.id', 'patientData'] },
