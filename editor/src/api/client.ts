@@ -5,7 +5,12 @@ export interface Analysis { valid: boolean; problems: Problem[]; inputs: RunInpu
 export interface WorkflowRecord { id: string; name: string; description?: string; draft: WorkflowDocument; revision: number; latestVersion?: number; createdAt: string; updatedAt: string }
 export interface WorkflowSummary { id: string; name: string; description?: string; revision: number; latestVersion: number | null; nodeCount: number; updatedAt: string }
 export interface VersionSummary { id: string; version: number; note?: string; publishedAt: string; nodeCount: number }
-export interface RunDetail { run: RunRecord; nodes: NodeRunRecord[] }
+export interface Provenance { aiDraft: boolean; sources: Array<{ nodeId: string; type: string; kind: 'generates' | 'recognises'; title: { ja: string; en: string } }> }
+export interface RunDetail {
+  run: RunRecord; nodes: NodeRunRecord[];
+  /** Which values are AI drafts (absent in the answer to a start with ?wait). */
+  provenance?: { nodes: Record<string, Provenance>; outputs: Record<string, Provenance & { nodeId: string }> };
+}
 export type RunSummary = Omit<RunRecord, 'document'>;
 export interface TemplateSummary { slug: string; name: string; description: string; nodeCount: number }
 

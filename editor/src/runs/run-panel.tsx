@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { RunInputDescriptor } from '@medflow/sdk';
-import { api, type Analysis } from '../api/client';
+import { api, type Analysis, type Provenance } from '../api/client';
 import { explain } from '../i18n/explain';
 import { useI18n } from '../i18n/i18n';
 import { ErrorBanner } from '../shell/error-banner';
@@ -58,13 +58,21 @@ export function RunPanel({ workflowId, analysis, run, runId, onRunStarted, onOpe
           <strong data-testid="run-status">{run.status ? t(`status_${run.status}`) : t('loading')}</strong>
           {run.detail?.run.error && <p className="field-error" title={run.detail.run.error.message}>{explain(lang, run.detail.run.error)} <span className="muted">({run.detail.run.error.code})</span> — {t('runFailedHint')}</p>}
           {run.detail && Object.keys(run.detail.run.outputs).length > 0 && (
-            <div><h3>{t('runOutputs')}</h3><ValueView value={run.detail.run.outputs} runId={runId} /></div>
+            <div>
+              <h3>{t('runOutputs')} <a className="button small" href={`/api/runs/${runId}/export`} download>{t('exportJson')}</a></h3>
+              {Object.entries(run.detail.run.outputs).map(([name, value]) => (
+                <div key={name} className="run-output" data-testid={`run-output-${name}`}>
+                  <h4>{name} <AiDraftBadge provenance={run.detail?.provenance?.outputs[name]} /></h4>
+                  <ValueView value={value} runId={runId} />
+                </div>
+              ))}
+            </div>
           )}
         </div>
       )}
       {node && runId && (
         <div className="node-detail" data-testid="node-detail">
-          <h3>{node.nodeId} — {t(`status_${node.status}`)}</h3>
+          <h3>{node.nodeId} — {t(`status_${node.status}`)} <AiDraftBadge provenance={run.detail?.provenance?.nodes[node.nodeId]} /></h3>
           <p className="muted small">{t('attempts')}: {node.attempts}{node.durationMs !== undefined ? ` · ${t('duration')}: ${node.durationMs} ms` : ''}{node.skipReason ? ` · ${node.skipReason}` : ''}</p>
           {node.error && <p className="field-error" title={node.error.message}>{explain(lang, node.error)} <span className="muted">({node.error.code})</span></p>}
           <h4>{t('inputs')}</h4><ValueView value={node.inputs} runId={runId} />
@@ -85,6 +93,14 @@ export function RunPanel({ workflowId, analysis, run, runId, onRunStarted, onOpe
       </details>
     </section>
   );
+}
+
+/** 「AI下書き」 with the nodes whose model made the value: a physician must confirm it before it is a record. */
+function AiDraftBadge({ provenance }: { provenance: Provenance | undefined }) {
+  const { t, pick } = useI18n();
+  if (!provenance?.aiDraft) return null;
+  const madeBy = provenance.sources.map((s) => `${pick(s.title)} (${s.nodeId})`).join(', ');
+  return <span className="badge ai-draft" data-testid="ai-draft" title={`${t('aiDraftHint')}: ${madeBy}`}>{t('aiDraft')}</span>;
 }
 
 function InputField({ input, value, onText, onFile }: { input: RunInputDescriptor; value: string; onText: (v: string) => void; onFile: (f: File | undefined) => void }) {

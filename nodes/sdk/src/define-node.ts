@@ -25,9 +25,15 @@ export interface NodeCapabilities {
   gpu: 'none' | 'optional' | 'required';
   /** `passes`: outputs may carry patient data from inputs; `redacts`: outputs are de-identified. */
   phi: 'passes' | 'redacts' | 'none';
+  /**
+   * Whether a model made the outputs: `generates` (an LLM wrote or extracted them) or `recognises`
+   * (read by machine from an image or a recording). Such values, and everything derived from them,
+   * are labelled AI drafts until a physician confirms them.
+   */
+  ai: 'none' | 'recognises' | 'generates';
 }
 
-export const DEFAULT_CAPABILITIES: NodeCapabilities = Object.freeze({ egress: 'none', networkHosts: [], gpu: 'none', phi: 'passes' }) as NodeCapabilities;
+export const DEFAULT_CAPABILITIES: NodeCapabilities = Object.freeze({ egress: 'none', networkHosts: [], gpu: 'none', phi: 'passes', ai: 'none' }) as NodeCapabilities;
 
 export interface NodeLimits {
   /** Per attempt. */

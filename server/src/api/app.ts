@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
     cookies: { secure: deps.security.cookieSecure }, ...(deps.setupToken ? { setupToken: deps.setupToken } : {}), ...(deps.oidc ? { oidc: deps.oidc } : {}),
   }));
   api.use(catalogueRouter(table, audit, deps.engine, deps.store, deps.version));
-  const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, blobs: deps.store.blobs, maxUploadBytes: deps.maxUploadBytes });
+  const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, blobs: deps.store.blobs, maxUploadBytes: deps.maxUploadBytes, lookup: (t, v) => deps.engine.registry.get(t, v) });
   api.use('/workflows', workflowRuns);
   api.use('/workflows', workflowsRouter(table, audit, deps.workflows));
   api.use('/runs', runs);

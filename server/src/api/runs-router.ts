@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { atLeast } from '../auth/access.js';
 import { forbidden } from '../auth/auth-errors.js';
 import type { AuditLog } from '../compliance/audit-log.js';
+import { aiProvenance, outputProvenance, type NodeLookup } from '../compliance/ai-provenance.js';
 import { detailOf, runNotFound, type RunDetail, type RunService } from '../runs/run-service.js';
 import type { BlobStore } from '../store/index.js';
 import type { ChosenDocument, WorkflowService } from '../workflows/workflow-service.js';
@@ -31,9 +32,16 @@ const KEEPALIVE_MS = 15_000;
 
 export interface RunsRouterDeps {
   table: RouteTable; audit: AuditLog; runs: RunService; workflows: WorkflowService; blobs: BlobStore; maxUploadBytes: number;
+  /** Node definitions by type and version, for the AI-draft labels. */
+  lookup: NodeLookup;
 }
 
-export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadBytes }: RunsRouterDeps) {
+const AI_DRAFT_NOTICE = {
+  ja: 'AI下書きを含みます。医師が確認するまで確定した記録ではありません。',
+  en: 'Contains AI drafts: not a confirmed record until a physician has reviewed it.',
+};
+
+export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadBytes, lookup }: RunsRouterDeps) {
   const workflowRuns = secureRouter(table, '/api/workflows', audit, { mergeParams: true });
   const upload = uploadParser(maxUploadBytes);
 
@@ -98,9 +106,34 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
     res.json({ runs: list.map(({ documentId: _documentId, ...rest }) => rest) });
   });
 
+  /** The run, its node records, and which values are AI drafts (per node and per result). */
   router.get('/:id', 'run.read', async (req, res) => {
     const { id } = parse(RunParams, req.params, 'params');
-    res.json(await runFor(req, id));
+    const detail = await runFor(req, id);
+    res.json({ ...detail, provenance: provenanceOf(detail, lookup) });
+  });
+
+  /**
+   * The run's results as a document to hand on (electronic entry, the chart): every value carries
+   * whether it is an AI draft and which nodes made it. An export of patient data, so it is audited.
+   */
+  router.get('/:id/export', 'run.read', async (req, res) => {
+    const { id } = parse(RunParams, req.params, 'params');
+    const detail = await runFor(req, id, 'run.export');
+    const { outputs } = provenanceOf(detail, lookup);
+    const results = Object.entries(detail.run.outputs).map(([name, value]) => {
+      const p = outputs[name] ?? { aiDraft: false, sources: [] };
+      return { name, value, aiDraft: p.aiDraft, ...(p.aiDraft ? { label: AI_DRAFT_NOTICE } : {}), madeBy: p.sources };
+    });
+    const { run } = detail;
+    const aiDraft = results.some((r) => r.aiDraft);
+    res.setHeader('Content-Disposition', `attachment; filename="medflow-run-${run.id}.json"`);
+    res.json({
+      format: 'medflow.run-export', formatVersion: 1, exportedAt: new Date().toISOString(),
+      exportedBy: { id: req.auth!.user.id, username: req.auth!.user.username },
+      run: { id: run.id, workflowId: run.workflowId, workflowName: run.workflowName, workflowVersion: run.workflowVersion, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, startedBy: run.startedBy },
+      aiDraft, ...(aiDraft ? { notice: AI_DRAFT_NOTICE } : {}), results,
+    });
   });
 
   router.post('/:id/cancel', 'run.cancel', async (req, res) => {
@@ -164,6 +197,10 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
   });
 
   return { workflowRuns: workflowRuns.router, runs: router.router };
+}
+
+function provenanceOf(detail: RunDetail, lookup: NodeLookup) {
+  return { nodes: Object.fromEntries(aiProvenance(detail.run.document, lookup)), outputs: outputProvenance(detail.run.document, lookup) };
 }
 
 function writeEvent(res: Response, event: RunEvent): void {

@@ -69,7 +69,7 @@ export default defineNode({
     maxValueLength: z.number().int().min(1).max(5000).default(300).meta(field('値の最大文字数', 'Max value length')),
     maxQuoteLength: z.number().int().min(1).max(5000).default(400).meta(field('根拠の最大文字数', 'Max quote length')),
   }),
-  capabilities: { gpu: 'optional' },
+  capabilities: { gpu: 'optional', ai: 'generates' },
   limits: { timeoutMs: 15 * 60_000 },
   async execute(ctx, { text }) {
     const fields = ctx.config.fields;

@@ -34,7 +34,7 @@ export default defineNode({
     maxTokens: z.number().int().min(1).max(16_384).default(512).meta(field('最大トークン数', 'Max tokens')),
     outputSchema: z.record(z.string(), z.unknown()).optional().meta(field('出力JSONスキーマ', 'Output JSON Schema', '指定すると出力が必ずこの形のJSONになります')),
   }),
-  capabilities: { gpu: 'optional' },
+  capabilities: { gpu: 'optional', ai: 'generates' },
   limits: { timeoutMs: 15 * 60_000 },
   async execute(ctx, { vars }) {
     const scope = buildScope(vars);

@@ -21,6 +21,7 @@ export default defineNode({
     dpi: z.number().int().min(72).max(600).default(300).meta(field('解像度（dpi）', 'Resolution (dpi)', 'PDF の画像化と認識に使います')),
   }),
   limits: { timeoutMs: 30 * 60_000 },
+  capabilities: { ai: 'recognises' },
   async execute(ctx, { file }) {
     const bytes = await ctx.services.files.read(file);
     const result = await ctx.services.ocr.recognize({

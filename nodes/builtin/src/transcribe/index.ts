@@ -21,7 +21,7 @@ export default defineNode({
     language: z.enum(['ja', 'en', 'auto']).default('ja').meta(field('言語', 'Language')),
     prompt: z.string().max(1000).optional().meta(field('語彙のヒント', 'Vocabulary hint', '薬剤名・病名など、正しく書いてほしい語')),
   }),
-  capabilities: { gpu: 'optional' },
+  capabilities: { gpu: 'optional', ai: 'recognises' },
   limits: { timeoutMs: 60 * 60_000, pool: 'cpu-heavy' },
   async execute(ctx, { audio }) {
     const bytes = await ctx.services.files.read(audio);
