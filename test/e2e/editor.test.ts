@@ -131,4 +131,16 @@ describe.runIf(browserAvailable)('editor in Chromium against a real server (embe
     await page.getByRole('button', { name: 'Start' }).waitFor();
     await page.getByRole('button', { name: '日本語' }).click();
   });
+
+  it('lets the administrator rotate the data key and re-encrypt from the security page', async () => {
+    await page.getByRole('navigation', { name: 'main' }).getByText('セキュリティ').click();
+    const before = await page.getByTestId('active-key').textContent();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: '鍵を更新' }).click();
+    await page.getByRole('status').getByText(/新しい鍵 .+ を使用しています/).waitFor();
+    await expect.poll(() => page.getByTestId('active-key').textContent()).not.toBe(before);
+    await page.getByRole('button', { name: '既存データを再暗号化' }).click();
+    await page.getByRole('status').getByText(/再暗号化しました/).waitFor();
+    await page.screenshot({ path: join(SHOTS, '05-security.png') });
+  });
 });

@@ -6,6 +6,12 @@ export interface WorkflowRecord { id: string; name: string; description?: string
 export interface WorkflowSummary { id: string; name: string; description?: string; revision: number; latestVersion: number | null; nodeCount: number; updatedAt: string }
 export interface VersionSummary { id: string; version: number; note?: string; publishedAt: string; nodeCount: number }
 export interface Provenance { aiDraft: boolean; sources: Array<{ nodeId: string; type: string; kind: 'generates' | 'recognises'; title: { ja: string; en: string } }> }
+export interface SecurityStatus {
+  encryption: { algorithm: string; activeKeyId: string; keyIds: string[]; keySource: 'file' | 'env'; usage: Record<string, number> };
+  retention: { days: number | null };
+  egressPolicy: string;
+  sso: { enabled: boolean; issuer: string | null };
+}
 export interface RunDetail {
   run: RunRecord; nodes: NodeRunRecord[];
   /** Which values are AI drafts (absent in the answer to a start with ?wait). */
@@ -68,6 +74,10 @@ export const api = {
   createUser: (body: { username: string; displayName: string; roles: string[]; temporaryPassword: string }) => request<{ user: SessionUser }>('POST', '/api/users', body),
   updateUser: (id: string, change: Record<string, unknown>) => request<{ user: SessionUser }>('PATCH', `/api/users/${id}`, change),
   auditEvents: (limit = 200) => request<{ events: AuditEvent[] }>('GET', `/api/audit?limit=${limit}`).then((r) => r.events),
+  securityStatus: () => request<SecurityStatus>('GET', '/api/admin/security'),
+  rotateKey: () => request<{ activeKeyId: string; keyIds: string[] }>('POST', '/api/admin/encryption/rotate', {}),
+  reencrypt: () => request<{ reencrypted: number; skippedLive: number; blobs: number }>('POST', '/api/admin/encryption/reencrypt', {}),
+  purgeExpired: (retentionDays?: number) => request<{ runsPurged: number; nodeRecords: number; eventChunks: number; files: number; cutoff: string }>('POST', '/api/admin/retention/purge', retentionDays ? { retentionDays } : {}),
   verifyAudit: () => request<{ ok: boolean; checked: number; firstBroken?: { seq: number; reason: string } }>('GET', '/api/audit/verify'),
   nodeTypes: () => request<{ nodeTypes: NodeTypeDescription[] }>('GET', '/api/node-types').then((r) => r.nodeTypes),
   listWorkflows: () => request<{ workflows: WorkflowSummary[] }>('GET', '/api/workflows').then((r) => r.workflows),

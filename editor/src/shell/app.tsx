@@ -1,4 +1,5 @@
 import { AuditPage } from '../admin/audit-page';
+import { SecurityPage } from '../admin/security-page';
 import { UsersPage } from '../admin/users-page';
 import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
@@ -8,9 +9,9 @@ import { WorkflowEditor } from '../canvas/workflow-editor';
 import { WorkflowList } from '../workflows/workflow-list';
 import { href, useRoute, type Route } from './use-route';
 
-type Page = 'workflows' | 'templates' | 'reviews' | 'users' | 'audit';
+type Page = 'workflows' | 'templates' | 'reviews' | 'users' | 'audit' | 'security';
 /** The permission each page needs, in menu order; the editor is part of the workflows page. */
-const PAGES: ReadonlyArray<[Page, string]> = [['workflows', 'workflow.read'], ['templates', 'template.read'], ['reviews', 'review.read'], ['users', 'user.manage'], ['audit', 'audit.read']];
+const PAGES: ReadonlyArray<[Page, string]> = [['workflows', 'workflow.read'], ['templates', 'template.read'], ['reviews', 'review.read'], ['users', 'user.manage'], ['audit', 'audit.read'], ['security', 'settings.manage']];
 
 export function App() {
   const requested = useRoute();
@@ -41,6 +42,7 @@ export function App() {
         {route.page === 'reviews' && <ReviewInbox />}
         {route.page === 'users' && <UsersPage />}
         {route.page === 'audit' && <AuditPage />}
+        {route.page === 'security' && <SecurityPage />}
       </main>
     </div>
   );

@@ -6,7 +6,8 @@ export type Route =
   | { page: 'templates' }
   | { page: 'reviews' }
   | { page: 'users' }
-  | { page: 'audit' };
+  | { page: 'audit' }
+  | { page: 'security' };
 
 /** Routes live in the hash (`#/workflows/<id>?run=<runId>`), so the server needs no route table for the editor. */
 export function parseRoute(hash: string): Route {
@@ -18,6 +19,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'reviews') return { page: 'reviews' };
   if (parts[0] === 'users') return { page: 'users' };
   if (parts[0] === 'audit') return { page: 'audit' };
+  if (parts[0] === 'security') return { page: 'security' };
   return { page: 'workflows' };
 }
 
@@ -28,6 +30,7 @@ export function href(route: Route): string {
     case 'reviews': return '#/reviews';
     case 'users': return '#/users';
     case 'audit': return '#/audit';
+    case 'security': return '#/security';
     default: return '#/';
   }
 }

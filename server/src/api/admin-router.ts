@@ -12,6 +12,8 @@ const PurgeBody = z.object({ retentionDays: z.number().int().min(1).max(36_500).
 export interface AdminDeps {
   table: RouteTable; audit: AuditLog; store: EncryptedStore; isLiveRun: (runId: string) => boolean;
   retentionDays: number | undefined; egressPolicy: string;
+  /** The identity provider's issuer when single sign-on is on. */
+  oidcIssuer?: string;
 }
 
 /** Settings that change how data is protected: encryption keys, retention. Admin only, every call audited. */
@@ -24,6 +26,7 @@ export function adminRouter(deps: AdminDeps) {
       encryption: { algorithm: 'AES-256-GCM', activeKeyId: store.keys.keyring.activeId, keyIds: store.keys.keyring.keys.map((k) => k.id), keySource: store.keys.keyring.source.kind, usage: await keyUsage(store) },
       retention: { days: deps.retentionDays ?? null },
       egressPolicy: deps.egressPolicy,
+      sso: { enabled: !!deps.oidcIssuer, issuer: deps.oidcIssuer ?? null },
     });
   });
 

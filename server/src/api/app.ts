@@ -92,7 +92,7 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
   api.use('/models', modelsRouter(table, audit, deps.runtime));
   api.use('/users', usersRouter(table, audit, deps.users, deps.sessions));
   api.use('/audit', auditRouter(table, audit));
-  api.use('/admin', adminRouter({ table, audit, store: deps.store, isLiveRun: (id) => deps.engine.isActive(id), retentionDays: deps.security.retentionDays, egressPolicy: deps.security.egress.mode }));
+  api.use('/admin', adminRouter({ table, audit, store: deps.store, isLiveRun: (id) => deps.engine.isActive(id), retentionDays: deps.security.retentionDays, egressPolicy: deps.security.egress.mode, ...(deps.security.oidc ? { oidcIssuer: deps.security.oidc.issuer } : {}) }));
   api.use(notFoundRoute);
   app.use('/api', api);
 
