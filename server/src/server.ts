@@ -21,6 +21,7 @@ import { EncryptedStore } from './compliance/encrypted-store.js';
 import { loadKeyring } from './compliance/keyring.js';
 import { purgeExpiredPayloads } from './compliance/retention.js';
 import type { RouteTable } from './api/secure-router.js';
+import { ReviewService } from './reviews/review-service.js';
 import { OidcClient } from './auth/oidc/oidc-client.js';
 import { OidcSignIn } from './auth/oidc/oidc-sign-in.js';
 
@@ -35,6 +36,7 @@ export interface RunningServer {
   resumedRuns: number;
   audit: AuditLog;
   users: UserService;
+  reviews: ReviewService;
   routes: RouteTable;
   /** Set while no user exists: the code the first administrator enters. */
   setupToken?: string;
@@ -60,7 +62,13 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const engine = new Engine({ registry, journal: new StoreJournal(store), pools: new ResourcePools(config.pools), services: () => services });
   const workflows = new WorkflowService(store, engine, (document) => checkEgress(document, (t, v) => registry.get(t, v), security.egress));
   const runs = new RunService(store, engine, workflows, logger);
+  const reviews = new ReviewService(store, runs, audit, logger);
+  reviews.attach(engine);
   const resumedRuns = await runs.recoverInterrupted();
+  const reconciled = await reviews.reconcile();
+  if (reconciled.created || reconciled.resumed) logger.info('reviews reconciled after restart', { ...reconciled });
+  const reviewTimer = setInterval(() => void reviews.sweepDeadlines().catch((error: Error) => logger.error('review deadline sweep failed', { error: error.message })), 60_000);
+  reviewTimer.unref();
 
   const setupToken = (await users.count()) === 0 ? security.setupToken ?? randomBytes(9).toString('base64url') : undefined;
 
@@ -78,7 +86,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
 
   const oidcClient = security.oidc ? new OidcClient({ ...security.oidc, redirectUri: security.oidc.redirectUri ?? '' }) : undefined;
   const app = createApp({
-    engine, store, workflows, runs, logger, version: VERSION, runtime, users, sessions, audit, security,
+    engine, store, workflows, runs, reviews, logger, version: VERSION, runtime, users, sessions, audit, security,
     setupToken, ...(oidcClient && security.oidc ? { oidc: new OidcSignIn(oidcClient, security.oidc, users) } : {}),
     maxUploadBytes: config.maxUploadBytes, maxJsonBytes: config.maxJsonBytes, templates: new TemplateLibrary(config.templatesDir),
     ...(config.editorDir ? { editorDir: config.editorDir } : {}),
@@ -103,10 +111,11 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   logger.info('server listening', { url, store: store.kind, dataDir: store.kind === 'embedded' ? config.dataDir : undefined, resumedRuns, nodeTypes: registry.catalogue().length });
 
   return {
-    http, url, engine, store, runtime, resumedRuns, audit, users, routes: app.routes,
+    http, url, engine, store, runtime, resumedRuns, audit, users, reviews, routes: app.routes,
     ...(setupToken ? { setupToken } : {}),
     async close() {
       clearInterval(retentionTimer);
+      clearInterval(reviewTimer);
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       // Runs still executing stay "running" in the store and resume at the next start.

@@ -101,6 +101,11 @@ export interface NodeDefinition<C extends z.ZodType = z.ZodType, I extends Ports
   runInput?: (config: z.output<C>) => RunInputDescriptor;
   /** For `output` nodes: the name the run output is published under. */
   runOutputName?: (config: z.output<C>) => string;
+  /**
+   * Outputs a person has confirmed (a review gate's approved values): AI-draft labels stop there, since
+   * what flows on is the physician's decision, not the model's draft.
+   */
+  confirmedOutputs?: string[];
   execute(ctx: NodeContext<z.output<C>>, inputs: InputValues<I>): Promise<OutputValues<O>>;
 }
 

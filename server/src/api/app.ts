@@ -13,6 +13,8 @@ import { authenticate } from './authenticate.js';
 import { authRouter } from './auth-router.js';
 import { RouteTable } from './secure-router.js';
 import { usersRouter } from './users-router.js';
+import { reviewsRouter } from './reviews-router.js';
+import type { ReviewService } from '../reviews/review-service.js';
 import type { OidcSignIn } from '../auth/oidc/oidc-sign-in.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../logger.js';
@@ -41,6 +43,7 @@ export interface AppDeps {
   setupToken: string | undefined;
   workflows: WorkflowService;
   runs: RunService;
+  reviews: ReviewService;
   logger: Logger;
   version: string;
   maxUploadBytes: number;
@@ -88,6 +91,7 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
   api.use('/workflows', workflowRuns);
   api.use('/workflows', workflowsRouter(table, audit, deps.workflows));
   api.use('/runs', runs);
+  api.use('/reviews', reviewsRouter({ table, audit, reviews: deps.reviews, runs: deps.runs, blobs: deps.store.blobs, lookup: (t, v) => deps.engine.registry.get(t, v) }));
   api.use('/templates', templatesRouter(table, audit, deps.templates));
   api.use('/models', modelsRouter(table, audit, deps.runtime));
   api.use('/users', usersRouter(table, audit, deps.users, deps.sessions));

@@ -10,6 +10,7 @@ import type { BlobStore } from '../store/index.js';
 import type { ChosenDocument, WorkflowService } from '../workflows/workflow-service.js';
 import { auditRequest } from './audit-helpers.js';
 import { secureRouter, type RouteTable } from './secure-router.js';
+import { findFileRef, sendFile } from './file-refs.js';
 import { readRunRequest, uploadParser } from './start-run.js';
 import { accessTo, workflowFor } from './workflow-access.js';
 import { parse } from './validate.js';
@@ -149,12 +150,7 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
     const fileId = parse(z.string().regex(/^[a-f0-9]{64}$/, 'fileId must be a sha256 hex digest'), req.params.fileId, 'params');
     const detail = await runFor(req, id, 'run.view_file');
     const ref = findFileRef({ inputs: detail.run.inputs, nodes: detail.nodes.map((n) => n.outputs) }, fileId);
-    const bytes = ref ? await blobs.get(fileId) : undefined;
-    if (!ref || !bytes) throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: 'this run has no such file', details: { fileId } });
-    res.setHeader('Content-Type', ref.mediaType);
-    res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(ref.name)}`);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.send(Buffer.from(bytes));
+    await sendFile(res, blobs, fileId, ref, 'this run has no such file');
   });
 
   /**
@@ -207,15 +203,4 @@ function writeEvent(res: Response, event: RunEvent): void {
   // Progress events carry no id: they are not stored, so they must not move a client's Last-Event-ID.
   const id = event.type === 'node.progress' ? '' : `id: ${event.seq}\n`;
   res.write(`${id}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-}
-
-function findFileRef(value: unknown, fileId: string, depth = 0): { name: string; mediaType: string } | undefined {
-  if (depth > 50 || value === null || typeof value !== 'object') return undefined;
-  const v = value as Record<string, unknown>;
-  if (v.fileId === fileId && typeof v.mediaType === 'string' && typeof v.name === 'string') return { name: v.name, mediaType: v.mediaType };
-  for (const child of Object.values(v)) {
-    const found = findFileRef(child, fileId, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
 }

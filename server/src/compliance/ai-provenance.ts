@@ -14,13 +14,17 @@ export interface Provenance {
 /**
  * Which AI nodes each node's outputs derive from: a node declaring `ai: generates | recognises` is a
  * source, and its influence flows along every edge downstream (a template that quotes an LLM's draft is
- * still an AI draft). `confirmed` names nodes whose outputs a physician has confirmed (review gates):
- * the label stops there.
+ * still an AI draft). Outputs a node declares confirmed (a review gate's approved values) stop it, and
+ * `confirmed` can name further nodes whose outputs a person confirmed.
  */
 export function aiProvenance(doc: WorkflowDocument, lookup: NodeLookup, confirmed: ReadonlySet<string> = new Set()): Map<string, Provenance> {
   const defs = new Map(doc.nodes.map((n) => [n.id, lookup(n.type, n.typeVersion)]));
   const incoming = new Map<string, string[]>();
-  for (const e of doc.edges) incoming.set(e.to.node, [...(incoming.get(e.to.node) ?? []), e.from.node]);
+  for (const e of doc.edges) {
+    // A confirmed output (a review gate's approved values) carries the physician's decision, not a draft.
+    if (defs.get(e.from.node)?.confirmedOutputs?.includes(e.from.port)) continue;
+    incoming.set(e.to.node, [...(incoming.get(e.to.node) ?? []), e.from.node]);
+  }
   const memo = new Map<string, AiSource[]>();
   const visiting = new Set<string>();
 

@@ -90,6 +90,17 @@ export class RunService {
     return (await this.get(id)).run;
   }
 
+  /**
+   * Continues a run at a node that suspended it (a review gate), with the decision. Earlier nodes are not
+   * run again: their outputs are in the store. Works for a run still executing other branches too.
+   */
+  async resumeNode(id: string, nodeId: string, data: unknown): Promise<RunHandle> {
+    const { run, nodes } = await this.get(id);
+    // A live run keeps its own event sequence; the snapshot's is used only to restart a stored one.
+    const lastSeq = this.engine.isActive(id) ? 0 : await this.lastSeq(id);
+    return this.engine.resume({ run, nodes, lastSeq }, { nodeId, data });
+  }
+
   /** Events stored after `afterSeq`, in order. */
   async history(id: string, afterSeq: number): Promise<RunEvent[]> {
     const chunks = await this.events.find({}, { idPrefix: `${id}/`, sort: { field: 'id', direction: 'asc' } });

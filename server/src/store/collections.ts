@@ -20,7 +20,7 @@ export const COLLECTIONS = {
   audit_events: { indexes: ['seq', 'action', 'actor.id', 'resource.id', 'patientData'] },
   /** Encrypted blobs: plain-content id → sealed bytes. */
   blob_keys: { indexes: ['lastUsedAt'] },
-  reviews: { indexes: ['runId', 'status'] },
+  reviews: { indexes: ['runId', 'status', 'workflowId', 'createdAt'] },
 } satisfies Record<string, CollectionSpec>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

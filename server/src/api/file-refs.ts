@@ -1,0 +1,25 @@
+import type { Response } from 'express';
+import { ErrorCodes, MedflowError } from '@medflow/sdk';
+import type { BlobStore } from '../store/index.js';
+
+/** A file reference (`{ fileId, name, mediaType }`) anywhere inside a value, e.g. a run's inputs and node outputs. */
+export function findFileRef(value: unknown, fileId: string, depth = 0): { name: string; mediaType: string } | undefined {
+  if (depth > 50 || value === null || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.fileId === fileId && typeof v.mediaType === 'string' && typeof v.name === 'string') return { name: v.name, mediaType: v.mediaType };
+  for (const child of Object.values(v)) {
+    const found = findFileRef(child, fileId, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Sends a stored file inline with its type; 404 when the reference or the bytes are missing. */
+export async function sendFile(res: Response, blobs: BlobStore, fileId: string, ref: { name: string; mediaType: string } | undefined, missing: string): Promise<void> {
+  const bytes = ref ? await blobs.get(fileId) : undefined;
+  if (!ref || !bytes) throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: missing, details: { fileId } });
+  res.setHeader('Content-Type', ref.mediaType);
+  res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(ref.name)}`);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.send(Buffer.from(bytes));
+}
