@@ -6,6 +6,31 @@ export interface WorkflowRecord { id: string; name: string; description?: string
 export interface WorkflowSummary { id: string; name: string; description?: string; revision: number; latestVersion: number | null; nodeCount: number; updatedAt: string }
 export interface VersionSummary { id: string; version: number; note?: string; publishedAt: string; nodeCount: number }
 export interface Provenance { aiDraft: boolean; sources: Array<{ nodeId: string; type: string; kind: 'generates' | 'recognises'; title: { ja: string; en: string } }> }
+export interface ReviewSummary {
+  id: string; runId: string; nodeId: string; workflowId?: string; workflowName: string; title: string; status: string;
+  createdAt: string; deadline: string | null; overdue: boolean; escalated: boolean; fieldCount: number; withoutEvidence: number;
+  decision: { decision: string; reviewer?: { username: string; displayName: string }; decidedAt: string } | null; mayDecide: boolean;
+}
+export interface ReviewField {
+  key: string; label: string; type: 'text' | 'longtext' | 'number' | 'date' | 'select' | 'boolean'; options?: string[]; required: boolean;
+  value: unknown; evidence: { start: number; end: number; text: string } | null; status: 'found' | 'not_found' | 'unsupported' | 'given'; rejected?: unknown;
+}
+export interface OcrLineView { text: string; confidence: number; box: { x: number; y: number; width: number; height: number } }
+export type ReviewSource =
+  | { kind: 'text'; text: string; from: string }
+  | { kind: 'ocr'; fileId?: string; pages: Array<{ page: number; width: number; height: number; lines: OcrLineView[] }>; from: string }
+  | { kind: 'transcript'; segments: Array<{ start: number; end: number; text: string }>; from: string }
+  | { kind: 'file'; fileId: string; name: string; mediaType: string; from: string };
+export interface ReviewDetail extends ReviewSummary {
+  instructions: string; fields: ReviewField[]; sources: ReviewSource[]; madeBy: Provenance['sources'];
+  reviewers: { roles: string[]; users: string[] }; result: { values?: Record<string, unknown>; reason?: string; comment?: string } | null;
+  edits: Array<{ key: string; before: unknown; after: unknown }>;
+}
+export type DecisionBody =
+  | { decision: 'approved'; values: Record<string, unknown> }
+  | { decision: 'returned'; comment: string; values: Record<string, unknown> }
+  | { decision: 'rejected'; reason: string };
+
 export interface SecurityStatus {
   encryption: { algorithm: string; activeKeyId: string; keyIds: string[]; keySource: 'file' | 'env'; usage: Record<string, number> };
   retention: { days: number | null };
@@ -92,6 +117,12 @@ export const api = {
   restore: (id: string, version: number) => request<{ workflow: WorkflowRecord; analysis: Analysis }>('POST', `/api/workflows/${id}/versions/${version}/restore`),
   startRun: (id: string, form: FormData) => request<{ run: RunRecord }>('POST', `/api/workflows/${id}/runs`, form),
   getRun: (id: string) => request<RunDetail>('GET', `/api/runs/${id}`),
+  listReviews: (query: { status?: string; workflowId?: string; overdue?: boolean }) => {
+    const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== false).map(([k, v]) => [k, String(v)]));
+    return request<{ reviews: ReviewSummary[] }>('GET', `/api/reviews?${q}`).then((r) => r.reviews);
+  },
+  getReview: (id: string) => request<{ review: ReviewDetail }>('GET', `/api/reviews/${id}`).then((r) => r.review),
+  decideReview: (id: string, body: DecisionBody) => request<{ review: ReviewSummary; edits: ReviewDetail['edits']; replayed: boolean }>('POST', `/api/reviews/${id}/decision`, body),
   listRuns: (query: { workflowId?: string; status?: string; limit?: number }) => {
     const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
     return request<{ runs: RunSummary[] }>('GET', `/api/runs?${q}`).then((r) => r.runs);

@@ -4,6 +4,7 @@ import { UsersPage } from '../admin/users-page';
 import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { ReviewInbox } from '../reviews/review-inbox';
+import { ReviewScreen } from '../reviews/review-screen';
 import { TemplateGallery } from '../templates/template-gallery';
 import { WorkflowEditor } from '../canvas/workflow-editor';
 import { WorkflowList } from '../workflows/workflow-list';
@@ -19,7 +20,7 @@ export function App() {
   const { session, signOut, can } = useSession();
   const pages = PAGES.filter(([, permission]) => can(permission)).map(([page]) => page);
   // A page the user's roles do not open (a bookmark, the page the previous user was on) gives way to their first one.
-  const wanted: Page = requested.page === 'editor' ? 'workflows' : requested.page;
+  const wanted: Page = requested.page === 'editor' ? 'workflows' : requested.page === 'review' ? 'reviews' : requested.page;
   const route: Route = pages.includes(wanted) ? requested : { page: pages[0] ?? 'workflows' };
   const link = (page: Page) => (
     <a key={page} href={href({ page })} aria-current={route.page === page ? 'page' : undefined}>{t(page)}</a>
@@ -40,6 +41,7 @@ export function App() {
         {route.page === 'workflows' && <WorkflowList />}
         {route.page === 'templates' && <TemplateGallery />}
         {route.page === 'reviews' && <ReviewInbox />}
+        {route.page === 'review' && <ReviewScreen key={route.reviewId} reviewId={route.reviewId} />}
         {route.page === 'users' && <UsersPage />}
         {route.page === 'audit' && <AuditPage />}
         {route.page === 'security' && <SecurityPage />}

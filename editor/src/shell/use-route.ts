@@ -5,6 +5,7 @@ export type Route =
   | { page: 'editor'; workflowId: string; runId?: string }
   | { page: 'templates' }
   | { page: 'reviews' }
+  | { page: 'review'; reviewId: string }
   | { page: 'users' }
   | { page: 'audit' }
   | { page: 'security' };
@@ -16,6 +17,7 @@ export function parseRoute(hash: string): Route {
   const run = new URLSearchParams(query).get('run') ?? undefined;
   if (parts[0] === 'workflows' && parts[1]) return { page: 'editor', workflowId: parts[1], ...(run ? { runId: run } : {}) };
   if (parts[0] === 'templates') return { page: 'templates' };
+  if (parts[0] === 'reviews' && parts[1]) return { page: 'review', reviewId: parts[1] };
   if (parts[0] === 'reviews') return { page: 'reviews' };
   if (parts[0] === 'users') return { page: 'users' };
   if (parts[0] === 'audit') return { page: 'audit' };
@@ -28,6 +30,7 @@ export function href(route: Route): string {
     case 'editor': return `#/workflows/${route.workflowId}${route.runId ? `?run=${route.runId}` : ''}`;
     case 'templates': return '#/templates';
     case 'reviews': return '#/reviews';
+    case 'review': return `#/reviews/${route.reviewId}`;
     case 'users': return '#/users';
     case 'audit': return '#/audit';
     case 'security': return '#/security';

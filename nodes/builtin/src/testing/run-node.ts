@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { SuspendSignal, type AnyNodeDefinition, type FileRef, type NodeContext, type NodeServices } from '@medflow/sdk';
+import { SuspendSignal, type AnyNodeDefinition, type FileRef, type NodeContext, type NodeServices, type ResumeInfo } from '@medflow/sdk';
 
 /** Unit tests of non-AI nodes get no AI services; the AI nodes are tested against the real ones in test/integration. */
 const none = (name: string) => new Proxy({}, { get: () => () => { throw new Error(`${name} is not available in node unit tests`); } });
 
 /** Calls a node the way the engine does (config parsed by its schema), with in-memory files. */
-export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: Record<string, unknown> = {}, runInputs: Record<string, unknown> = {}, files = new Map<string, Uint8Array>()) {
+export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: Record<string, unknown> = {}, runInputs: Record<string, unknown> = {}, files = new Map<string, Uint8Array>(), resume?: ResumeInfo) {
   const parsed = def.config.parse(config);
   const ctx: NodeContext = {
     config: parsed, runId: 'r', nodeId: 'n', attempt: 1, signal: new AbortController().signal,
@@ -27,6 +27,7 @@ export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: R
     },
     runInputs,
     suspend(request) { throw new SuspendSignal(request); },
+    ...(resume ? { resume } : {}),
   };
   return def.execute(ctx, inputs as never);
 }

@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser, SHOTS } from '../support/browser.js';
+import { createUser, USER_PASSWORD } from '../support/client.js';
+import { gateFlow, gateInputs } from '../support/review-flows.js';
+import { startTestServer } from '../support/server.js';
+
+const EDITOR_DIR = fileURLToPath(new URL('../../editor/dist', import.meta.url));
+
+/** A physician works through the review inbox by keyboard: open, check the flagged fields, correct one, approve. */
+describe.runIf(browserAvailable)('review inbox and review screen in Chromium', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+  let page: Page;
+  let runId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ MEDFLOW_EDITOR_DIR: EDITOR_DIR });
+    await createUser(server.admin, 'dr-suzuki', ['reviewer']);
+    const wf = await server.admin.api('POST', '/api/workflows', { document: gateFlow() });
+    const run = await server.admin.api('POST', `/api/workflows/${wf.body.workflow.id}/runs?wait=true`, { inputs: gateInputs, version: 'draft' });
+    runId = run.body.run.id;
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => { throw e; });
+  }, 60_000);
+  afterAll(async () => { await browser?.close(); await server?.stop(); });
+
+  it('opens the waiting draft from the inbox, flags fields without evidence, and approves a correction with Ctrl+Enter', async () => {
+    await page.goto(`${server.url}/#/reviews`);
+    await page.getByLabel('ユーザー名').fill('dr-suzuki');
+    await page.getByLabel('パスワード').fill(USER_PASSWORD);
+    await page.getByRole('button', { name: 'ログイン' }).click();
+    await page.getByRole('navigation', { name: 'main' }).getByText('確認待ち').click();
+    await page.getByRole('link', { name: '発生届の確認' }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/10-review-inbox.png` });
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { name: /発生届の確認/ }).waitFor();
+    await expect.poll(() => page.getByTestId('source-text').textContent()).toContain('胸部X線');
+    await expect.poll(() => page.getByTestId('field-diagnosis').textContent()).toContain('根拠なし');
+    await page.getByLabel(/発病日/).fill('2026-11-20');
+    await page.getByTestId('field-onset').getByText('修正済み').waitFor();
+    await page.screenshot({ path: `${SHOTS}/11-review-screen.png` });
+    await page.keyboard.press('Control+Enter');
+    await page.getByRole('status').getByText('承認しました').waitFor();
+
+    let outputs: Record<string, unknown> = {};
+    for (let i = 0; i < 100 && !outputs.final; i++) {
+      outputs = (await server.admin.api('GET', `/api/runs/${runId}`)).body.run.outputs;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(outputs.final).toBe('確定: 肺炎（発病 2026-11-20）');
+    await page.keyboard.press('Escape');
+    await page.getByText('確認待ちの実行はありません').waitFor();
+  }, 60_000);
+});
