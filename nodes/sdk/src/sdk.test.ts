@@ -33,7 +33,7 @@ describe('defineNode', () => {
     const d = describeNode(defineNode(base), { latest: true });
     expect(d.configSchema).toMatchObject({ type: 'object', properties: { times: { type: 'integer', minimum: 1, default: 1 } } });
     expect((d.configSchema as { required?: string[] }).required ?? []).not.toContain('times');
-    expect(d.capabilities).toEqual({ egress: 'none', networkHosts: [], gpu: 'none', phi: 'passes' });
+    expect(d.capabilities).toEqual({ egress: 'none', networkHosts: [], gpu: 'none', phi: 'passes', ai: 'none' });
     expect(d.inputs.text).toEqual({ kind: 'text', lineage: ['text', 'any'], optional: false, multiple: false });
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
   });
