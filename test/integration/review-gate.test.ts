@@ -139,28 +139,26 @@ describe('review gate', () => {
     expect([late.status, late.body.error.code]).toEqual([409, 'REVIEW_ALREADY_DECIDED']);
   });
 
-  it('passes several gates, including one inside a branch', async () => {
+  /** The gate flow with a second gate, for dr-tanaka, on the branch where the letter contains `word`. */
+  const withSecondGate = (word: string) => {
     const doc = gateFlow();
     doc.nodes.push(
-      { id: 'fever', type: 'core/condition', typeVersion: 1, config: { rules: [{ operator: 'contains', value: '発熱' }] } } as never,
+      { id: 'fever', type: 'core/condition', typeVersion: 1, config: { rules: [{ operator: 'contains', value: word }] } } as never,
       { id: 'second', type: 'core/review', typeVersion: 1, config: { title: '届出の最終確認', reviewerRoles: [], reviewerUsers: ['dr-tanaka'] } } as never,
       { id: 'second-out', type: 'core/json-output', typeVersion: 1, config: { name: 'second' } } as never,
     );
     doc.edges.push(edge('letter', 'text', 'fever', 'value'), edge('fever', 'true', 'second', 'draft'), edge('second', 'approved', 'second-out', 'value'));
-    const { runId, reviews } = await startGated(doc);
+    return doc;
+  };
+
+  it('passes several gates, including one inside a branch', async () => {
+    const { runId, reviews } = await startGated(withSecondGate('発熱'));
     expect((await reviewer.api('POST', `/api/reviews/${reviews[0]!.id}/decision`, { decision: 'approved' })).status).toBe(201);
     // The letter does not contain 発熱: the branch is not taken, the second gate is skipped.
     let done = await settled(runId);
     expect(done.nodes.find((n: { nodeId: string }) => n.nodeId === 'second').status).toBe('skipped');
 
-    const doc2 = gateFlow();
-    doc2.nodes.push(
-      { id: 'fever', type: 'core/condition', typeVersion: 1, config: { rules: [{ operator: 'contains', value: '肺炎' }] } } as never,
-      { id: 'second', type: 'core/review', typeVersion: 1, config: { title: '届出の最終確認', reviewerRoles: [], reviewerUsers: ['dr-tanaka'] } } as never,
-      { id: 'second-out', type: 'core/json-output', typeVersion: 1, config: { name: 'second' } } as never,
-    );
-    doc2.edges.push(edge('letter', 'text', 'fever', 'value'), edge('fever', 'true', 'second', 'draft'), edge('second', 'approved', 'second-out', 'value'));
-    const two = await startGated(doc2);
+    const two = await startGated(withSecondGate('肺炎'));
     expect((await reviewer.api('POST', `/api/reviews/${two.reviews[0]!.id}/decision`, { decision: 'approved' })).status).toBe(201);
     let waiting = await runOf(two.runId);
     for (let i = 0; i < 100 && waiting.run.status !== 'waiting_review'; i++) { await new Promise((r) => setTimeout(r, 25)); waiting = await runOf(two.runId); }
