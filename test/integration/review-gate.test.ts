@@ -109,6 +109,17 @@ describe('review gate', () => {
     expect(Object.keys(done.run.outputs).filter((k) => k !== 'record')).toEqual([wins[0].details.decision === 'approved' ? 'final' : 'rejection']);
   });
 
+  it('drops review payloads with the run\'s at the end of the retention period, keeping who decided', async () => {
+    const { runId, reviews } = await startGated(gateFlow());
+    await reviewer.api('POST', `/api/reviews/${reviews[0]!.id}/decision`, { decision: 'approved', values: { onset: '2026-11-20' } });
+    await settled(runId);
+    const { purgeExpiredPayloads } = await import('../../server/src/compliance/retention.js');
+    const report = await purgeExpiredPayloads(server.store, server.audit, 1, Date.now() + 2 * 86_400_000);
+    expect(report.reviews).toBeGreaterThan(0);
+    const after = (await reviewer.api('GET', `/api/reviews/${reviews[0]!.id}?status=approved`)).body.review;
+    expect(after).toMatchObject({ status: 'approved', fields: [], sources: [], result: null, edits: [], decision: { reviewer: { username: 'dr-suzuki' } } });
+  });
+
   it('takes the rejected path with the reason', async () => {
     const { runId, reviews } = await startGated(gateFlow());
     expect((await reviewer.api('POST', `/api/reviews/${reviews[0]!.id}/decision`, { decision: 'rejected', reason: '画像所見の記載なし' })).status).toBe(201);

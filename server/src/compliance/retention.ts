@@ -2,22 +2,23 @@ import { TERMINAL_RUN_STATUSES } from '@medflow/sdk';
 import type { DocumentStore } from '../store/index.js';
 import type { AuditLog } from './audit-log.js';
 
-export interface RetentionReport { runsPurged: number; nodeRecords: number; eventChunks: number; files: number; cutoff: string }
+export interface RetentionReport { runsPurged: number; nodeRecords: number; eventChunks: number; reviews: number; files: number; cutoff: string }
 
 interface RunRow { id: string; status: string; createdAt: string; finishedAt?: string; purgedAt?: string; inputs?: unknown; outputs?: unknown; error?: unknown }
 
 /**
  * Deletes the payloads of finished runs older than the retention period: run inputs and outputs,
- * per-node inputs/outputs, stored events and uploaded files. What ran, when and with what status stays,
+ * per-node inputs/outputs, stored events, review drafts and decisions' values, and uploaded files. What ran, when and with what status stays,
  * and the audit trail is never touched. Runs waiting for review keep their payloads.
  */
 export async function purgeExpiredPayloads(store: DocumentStore, audit: AuditLog, retentionDays: number, now = Date.now()): Promise<RetentionReport> {
   const cutoffMs = now - retentionDays * 86_400_000;
   const cutoff = new Date(cutoffMs).toISOString();
-  const report: RetentionReport = { runsPurged: 0, nodeRecords: 0, eventChunks: 0, files: 0, cutoff };
+  const report: RetentionReport = { runsPurged: 0, nodeRecords: 0, eventChunks: 0, reviews: 0, files: 0, cutoff };
   const runs = store.collection<RunRow>('runs');
   const nodes = store.collection<{ id: string; inputs?: unknown; outputs?: unknown; error?: unknown; suspend?: unknown; resume?: unknown }>('run_nodes');
   const events = store.collection<{ id: string }>('run_events');
+  const reviews = store.collection<{ id: string; draft?: unknown; sources?: unknown; result?: unknown; edits?: unknown }>('reviews');
 
   for (let skip = 0; ; skip += 200) {
     const page = await runs.find({}, { sort: { field: 'createdAt', direction: 'asc' }, limit: 200, skip });
@@ -32,6 +33,12 @@ export async function purgeExpiredPayloads(store: DocumentStore, audit: AuditLog
         report.nodeRecords++;
       }
       for (const chunk of await events.find({}, { idPrefix: `${run.id}/` })) if (await events.delete(chunk.id)) report.eventChunks++;
+      // A review keeps who decided what and when; the draft, sources, values and edits go.
+      for (const review of await reviews.find({ runId: run.id })) {
+        const { draft: _d, sources: _s, result: _r, edits: _x, ...decision } = review;
+        await reviews.put({ ...decision, draft: { fields: [], raw: null }, sources: [] });
+        report.reviews++;
+      }
       report.runsPurged++;
     }
     if (page.length < 200 || Date.parse(page[page.length - 1]!.createdAt) > cutoffMs) break;
