@@ -4,7 +4,7 @@ import { testModelsDir, TINY_MODEL } from '../../server/src/testing/ai-fixtures.
 import { createUser, type Client } from '../support/client.js';
 import { startTestServer } from '../support/server.js';
 
-const edge = (from: string, fromPort: string, to: string, toPort: string) => ({ from: { node: from, port: fromPort }, to: { node: to, port: toPort } });
+import { edge } from '../support/flows.js';
 
 /** One note; an LLM draft (real llama.cpp, tiny model) quoted by a template, and a plain copy made without AI. */
 const document = {

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { builtinNodes } from '@medflow/nodes-builtin';
 import type { RunEvent } from '@medflow/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
+import { edge } from '../support/flows.js';
 import { Engine, MemoryJournal, NodeRegistry, ResourcePools } from '../../server/src/engine/index.js';
 import { silentLogger } from '../../server/src/logger.js';
 import { createRuntime, defaultRuntimeConfig } from '../../server/src/runtime/index.js';
@@ -16,7 +17,6 @@ const journal = new MemoryJournal();
 const services = runtime.services(createFileService(new MemoryBlobs()));
 const engine = new Engine({ registry: new NodeRegistry().registerAll(builtinNodes), journal, pools: new ResourcePools({ 'cpu-heavy': 2 }), services: () => services });
 afterAll(async () => { await runtime.close(); rmSync(models, { recursive: true, force: true }); });
-const edge = (from: string, fromPort: string, to: string, toPort: string) => ({ from: { node: from, port: fromPort }, to: { node: to, port: toPort } });
 const note = '主訴：昨夜からの発熱。体温38.5℃。既往歴：2型糖尿病。';
 
 describe('AI nodes in a run', () => {

@@ -3,7 +3,8 @@ import { loadConfig } from '../../server/src/config.js';
 import { silentLogger } from '../../server/src/logger.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
 import { Client, createUser, TEST_SETUP_TOKEN, USER_PASSWORD } from '../support/client.js';
-import { edge, gateFlow, gateInputs } from '../support/review-flows.js';
+import { edge } from '../support/flows.js';
+import { gateFlow, gateInputs } from '../support/review-flows.js';
 import { startTestServer } from '../support/server.js';
 
 

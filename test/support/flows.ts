@@ -1,6 +1,7 @@
 import type { WorkflowDocumentInput } from '@medflow/sdk';
 
-const edge = (from: string, fromPort: string, to: string, toPort: string) => ({ from: { node: from, port: fromPort }, to: { node: to, port: toPort } });
+/** An edge between two node ports. */
+export const edge = (from: string, fromPort: string, to: string, toPort: string) => ({ from: { node: from, port: fromPort }, to: { node: to, port: toPort } });
 
 /** text → template → condition → template → output: the flow of the HTTP benchmark. */
 export const feverFlow: WorkflowDocumentInput = {

@@ -1,5 +1,5 @@
 
-export const edge = (from: string, fromPort: string, to: string, toPort: string) => ({ from: { node: from, port: fromPort }, to: { node: to, port: toPort } });
+import { edge } from './flows.js';
 
 /** Diagnosis and onset as a draft (merged into one object), reviewed against the note; each decision has its own output. */
 export function gateFlow(gate: Record<string, unknown> = {}) {

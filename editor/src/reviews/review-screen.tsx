@@ -112,5 +112,5 @@ function FieldInput({ field, value, disabled, onFocus, onChange }: { field: Revi
   if (field.type === 'longtext') return <textarea {...common} rows={4} value={value} onChange={(e) => onChange(e.target.value)} />;
   if (field.type === 'select' && field.options) return <select {...common} value={value} onChange={(e) => onChange(e.target.value)}><option value="" />{field.options.map((o) => <option key={o}>{o}</option>)}</select>;
   if (field.type === 'boolean') return <select {...common} value={value} onChange={(e) => onChange(e.target.value)}><option value="true">✓</option><option value="false">—</option></select>;
-  return <input {...common} type={field.type === 'number' ? 'text' : 'text'} inputMode={field.type === 'number' ? 'decimal' : undefined} value={value} onChange={(e) => onChange(e.target.value)} />;
+  return <input {...common} type="text" inputMode={field.type === 'number' ? 'decimal' : undefined} value={value} onChange={(e) => onChange(e.target.value)} />;
 }

@@ -87,11 +87,12 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
     cookies: { secure: deps.security.cookieSecure }, ...(deps.setupToken ? { setupToken: deps.setupToken } : {}), ...(deps.oidc ? { oidc: deps.oidc } : {}),
   }));
   api.use(catalogueRouter(table, audit, deps.engine, deps.store, deps.version));
-  const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, blobs: deps.store.blobs, maxUploadBytes: deps.maxUploadBytes, lookup: (t, v) => deps.engine.registry.get(t, v) });
+  const lookup = (type: string, version: number) => deps.engine.registry.get(type, version);
+  const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, blobs: deps.store.blobs, maxUploadBytes: deps.maxUploadBytes, lookup });
   api.use('/workflows', workflowRuns);
   api.use('/workflows', workflowsRouter(table, audit, deps.workflows));
   api.use('/runs', runs);
-  api.use('/reviews', reviewsRouter({ table, audit, reviews: deps.reviews, runs: deps.runs, blobs: deps.store.blobs, lookup: (t, v) => deps.engine.registry.get(t, v) }));
+  api.use('/reviews', reviewsRouter({ table, audit, reviews: deps.reviews, runs: deps.runs, blobs: deps.store.blobs, lookup }));
   api.use('/templates', templatesRouter(table, audit, deps.templates));
   api.use('/models', modelsRouter(table, audit, deps.runtime));
   api.use('/users', usersRouter(table, audit, deps.users, deps.sessions));

@@ -116,10 +116,15 @@ export function authRouter(deps: AuthRouterDeps) {
    * cookie, so only this browser can finish the sign-in. SameSite=Lax, not Strict: the cookie must come
    * back on the provider's redirect, a cross-site navigation.
    */
-  r.get('/oidc/start', 'public', async (req, res) => {
+  const oidc = (): OidcSignIn => {
     if (!deps.oidc) throw refusal(AuthCodes.OIDC_NOT_CONFIGURED, 'single sign-on is not configured (MEDFLOW_OIDC_ISSUER) / シングルサインオンは設定されていません');
+    return deps.oidc;
+  };
+
+  r.get('/oidc/start', 'public', async (req, res) => {
+    const sso = oidc();
     try {
-      const { url, state } = await deps.oidc.begin();
+      const { url, state } = await sso.begin();
       setCookie(req, res, deps.cookies, OIDC_STATE_COOKIE, state, ['Path=/api/auth/oidc', 'HttpOnly', 'SameSite=Lax', 'Max-Age=600']);
       res.redirect(302, url);
     } catch (error) {
@@ -130,12 +135,12 @@ export function authRouter(deps: AuthRouterDeps) {
 
   /** Step 2: the provider sends the browser back with a code; a session on success, the sign-in page with a reason otherwise. */
   r.get('/oidc/callback', 'public', async (req, res) => {
-    if (!deps.oidc) throw refusal(AuthCodes.OIDC_NOT_CONFIGURED, 'single sign-on is not configured (MEDFLOW_OIDC_ISSUER) / シングルサインオンは設定されていません');
+    const sso = oidc();
     const q = parse(CallbackQuery, req.query, 'query');
     const browserState = readCookie(req, OIDC_STATE_COOKIE);
     setCookie(req, res, deps.cookies, OIDC_STATE_COOKIE, '', ['Path=/api/auth/oidc', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0']);
     try {
-      const outcome = await deps.oidc.finish({ ...q, ...(q.error_description ? { errorDescription: q.error_description } : {}) }, browserState);
+      const outcome = await sso.finish({ ...q, ...(q.error_description ? { errorDescription: q.error_description } : {}) }, browserState);
       const { result } = outcome;
       if (!result.ok) {
         await auditRequest(audit, req, { actor: result.user ? { id: result.user.id, username: result.user.username } : { username: outcome.username }, action: 'auth.login', patientData: false, outcome: 'failure', details: { method: 'oidc', reason: result.reason } });

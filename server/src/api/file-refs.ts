@@ -1,6 +1,14 @@
 import type { Response } from 'express';
 import { ErrorCodes, MedflowError } from '@medflow/sdk';
+import { z } from 'zod';
+import type { RunDetail } from '../runs/run-service.js';
 import type { BlobStore } from '../store/index.js';
+
+/** Files are stored by content: their id is the sha256 of the bytes. */
+export const FileIdSchema = z.string().regex(/^[a-f0-9]{64}$/, 'fileId must be a sha256 hex digest');
+
+/** A file a run received (inputs) or produced (node outputs). */
+export const fileOfRun = (detail: RunDetail, fileId: string) => findFileRef({ inputs: detail.run.inputs, nodes: detail.nodes.map((n) => n.outputs) }, fileId);
 
 /** A file reference (`{ fileId, name, mediaType }`) anywhere inside a value, e.g. a run's inputs and node outputs. */
 export function findFileRef(value: unknown, fileId: string, depth = 0): { name: string; mediaType: string } | undefined {

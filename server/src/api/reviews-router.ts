@@ -9,7 +9,7 @@ import type { BlobStore } from '../store/index.js';
 import { ErrorCodes } from '@medflow/sdk';
 import { refusal } from '../auth/auth-errors.js';
 import { auditRequest } from './audit-helpers.js';
-import { findFileRef, sendFile } from './file-refs.js';
+import { FileIdSchema, fileOfRun, sendFile } from './file-refs.js';
 import { secureRouter, type RouteTable } from './secure-router.js';
 import { parse } from './validate.js';
 
@@ -60,7 +60,7 @@ export function reviewsRouter({ table, audit, reviews, runs, blobs, lookup }: Re
   r.get('/:id', 'review.read', async (req, res) => {
     const { id } = parse(Params, req.params, 'params');
     const review = await reviewFor(req, id, 'review.view');
-    const { run } = await runs.get(review.runId);
+    const run = await runs.record(review.runId);
     const madeBy = aiProvenance(run.document, lookup).get(review.nodeId)?.sources ?? [];
     res.json({
       review: {
@@ -81,11 +81,10 @@ export function reviewsRouter({ table, audit, reviews, runs, blobs, lookup }: Re
   /** A source file of the review (the scan, the recording): only files the review shows. */
   r.get('/:id/files/:fileId', 'review.read', async (req, res) => {
     const { id } = parse(Params, req.params, 'params');
-    const fileId = parse(z.string().regex(/^[a-f0-9]{64}$/, 'fileId must be a sha256 hex digest'), req.params.fileId, 'params');
+    const fileId = parse(FileIdSchema, req.params.fileId, 'params');
     const review = await reviewFor(req, id, 'review.view_file');
     const shown = review.sources.some((s) => (s.kind === 'ocr' || s.kind === 'file') && s.fileId === fileId);
-    const detail = shown ? await runs.get(review.runId) : undefined;
-    const ref = detail ? findFileRef({ inputs: detail.run.inputs, nodes: detail.nodes.map((n) => n.outputs) }, fileId) : undefined;
+    const ref = shown ? fileOfRun(await runs.get(review.runId), fileId) : undefined;
     await sendFile(res, blobs, fileId, ref, 'this review shows no such file');
   });
 

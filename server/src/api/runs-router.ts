@@ -10,7 +10,7 @@ import type { BlobStore } from '../store/index.js';
 import type { ChosenDocument, WorkflowService } from '../workflows/workflow-service.js';
 import { auditRequest } from './audit-helpers.js';
 import { secureRouter, type RouteTable } from './secure-router.js';
-import { findFileRef, sendFile } from './file-refs.js';
+import { FileIdSchema, fileOfRun, sendFile } from './file-refs.js';
 import { readRunRequest, uploadParser } from './start-run.js';
 import { accessTo, workflowFor } from './workflow-access.js';
 import { parse } from './validate.js';
@@ -147,10 +147,9 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
   /** A file a run received or produced (scans and recordings for the run view). */
   router.get('/:id/files/:fileId', 'run.read', async (req, res) => {
     const { id } = parse(RunParams, req.params, 'params');
-    const fileId = parse(z.string().regex(/^[a-f0-9]{64}$/, 'fileId must be a sha256 hex digest'), req.params.fileId, 'params');
+    const fileId = parse(FileIdSchema, req.params.fileId, 'params');
     const detail = await runFor(req, id, 'run.view_file');
-    const ref = findFileRef({ inputs: detail.run.inputs, nodes: detail.nodes.map((n) => n.outputs) }, fileId);
-    await sendFile(res, blobs, fileId, ref, 'this run has no such file');
+    await sendFile(res, blobs, fileId, fileOfRun(detail, fileId), 'this run has no such file');
   });
 
   /**
@@ -196,7 +195,8 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
 }
 
 function provenanceOf(detail: RunDetail, lookup: NodeLookup) {
-  return { nodes: Object.fromEntries(aiProvenance(detail.run.document, lookup)), outputs: outputProvenance(detail.run.document, lookup) };
+  const byNode = aiProvenance(detail.run.document, lookup);
+  return { nodes: Object.fromEntries(byNode), outputs: outputProvenance(detail.run.document, lookup, byNode) };
 }
 
 function writeEvent(res: Response, event: RunEvent): void {

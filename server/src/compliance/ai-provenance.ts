@@ -51,8 +51,7 @@ export function aiProvenance(doc: WorkflowDocument, lookup: NodeLookup, confirme
 }
 
 /** Provenance of each run result (`run.outputs[name]`), from the output node that published it. */
-export function outputProvenance(doc: WorkflowDocument, lookup: NodeLookup, confirmed?: ReadonlySet<string>): Record<string, Provenance & { nodeId: string }> {
-  const byNode = aiProvenance(doc, lookup, confirmed);
+export function outputProvenance(doc: WorkflowDocument, lookup: NodeLookup, byNode: Map<string, Provenance> = aiProvenance(doc, lookup)): Record<string, Provenance & { nodeId: string }> {
   const out: Record<string, Provenance & { nodeId: string }> = {};
   for (const n of doc.nodes) {
     const def = lookup(n.type, n.typeVersion);

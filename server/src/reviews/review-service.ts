@@ -59,10 +59,10 @@ export class ReviewService {
   }
 
   /** The review for a waiting gate, created from the gate's stored request if it does not exist yet. */
-  async ensure(runId: string, nodeId: string): Promise<ReviewRecord | undefined> {
+  async ensure(runId: string, nodeId: string): Promise<{ review: ReviewRecord; created: boolean } | undefined> {
     const id = reviewId(runId, nodeId);
     const existing = await this.reviews.get(id);
-    if (existing) return existing;
+    if (existing) return { review: existing, created: false };
     const { run, nodes } = await this.runs.get(runId);
     const node = nodes.find((n) => n.nodeId === nodeId);
     if (!node || node.status !== 'waiting' || node.suspend?.reason !== 'review') return undefined;
@@ -79,8 +79,14 @@ export class ReviewService {
       draft: { fields: (p.fields as ReviewField[] | undefined) ?? draftFields(p.draft, []), raw: p.draft ?? null },
       sources: p.sources ?? [],
     };
-    await this.reviews.insert(record).catch((error: MedflowError) => { if (error.code !== ErrorCodes.CONFLICT) throw error; });
-    return (await this.reviews.get(id))!;
+    try {
+      await this.reviews.insert(record);
+      return { review: record, created: true };
+    } catch (error) {
+      // Created meanwhile (the event and the start-up reconciliation raced): the first one stands.
+      if ((error as MedflowError).code !== ErrorCodes.CONFLICT) throw error;
+      return { review: (await this.reviews.get(id))!, created: false };
+    }
   }
 
   /** At start-up: reviews for every waiting gate, and runs resumed whose decision was recorded before a crash. */
@@ -89,10 +95,10 @@ export class ReviewService {
     for (const run of await this.runs.list({ status: 'waiting_review' }, 10_000, 0)) {
       const { nodes } = await this.runs.get(run.id);
       for (const node of nodes.filter((n) => n.status === 'waiting' && n.suspend?.reason === 'review')) {
-        const before = await this.reviews.get(reviewId(run.id, node.nodeId));
-        const review = before ?? (await this.ensure(run.id, node.nodeId));
-        if (!before && review) created += 1;
-        if (review && review.status !== 'pending' && review.status !== 'cancelled') { await this.resumeRun(review); resumed += 1; }
+        const found = await this.ensure(run.id, node.nodeId);
+        if (!found) continue;
+        if (found.created) created += 1;
+        if (found.review.status !== 'pending' && found.review.status !== 'cancelled') { await this.resumeRun(found.review); resumed += 1; }
       }
     }
     return { created, resumed };

@@ -64,10 +64,15 @@ export class RunService {
     return this.engine.start(chosen.document, inputs, { workflowId, workflowVersion: chosen.version, ...(startedBy ? { startedBy } : {}) });
   }
 
-  async get(id: string): Promise<RunDetail> {
+  /** The run without its node records (which carry most of the payload). */
+  async record(id: string): Promise<RunRecord> {
     const stored = await this.runs.get(id);
     if (!stored) throw runNotFound(id);
-    const run = await this.hydrate(stored);
+    return this.hydrate(stored);
+  }
+
+  async get(id: string): Promise<RunDetail> {
+    const run = await this.record(id);
     return detailOf(run, this.engine.liveNodes(id) ?? (await this.nodes.find({}, { idPrefix: `${id}/` })));
   }
 
