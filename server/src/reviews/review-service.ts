@@ -188,11 +188,11 @@ export class ReviewService {
     const given = input.decision === 'rejected' ? {} : input.values ?? {};
     const keys = new Set(fields.map((f) => f.key));
     const unknown = Object.keys(given).filter((k) => !keys.has(k));
-    if (unknown.length) throw refusal(ErrorCodes.VALIDATION_FAILED, `not a field of this review: ${unknown.join(', ')}`, { problems: unknown.map((k) => ({ path: `body.values.${k}`, message: 'not a field of this review' })) });
+    if (unknown.length) throw refusal(ErrorCodes.VALIDATION_FAILED, `not a field of this review: ${unknown.join(', ')}`, { problems: unknown.map((k) => ({ path: `body.values.${k}`, message: 'not a field of this review / この確認の項目ではありません' })) });
     const values = Object.fromEntries(fields.map((f) => [f.key, Object.hasOwn(given, f.key) ? given[f.key] : f.value ?? null]));
     if (input.decision === 'approved') {
       const missing = fields.filter((f) => f.required && isEmpty(values[f.key]));
-      if (missing.length) throw refusal(ErrorCodes.VALIDATION_FAILED, `required fields are empty: ${missing.map((f) => f.label).join(', ')} / 必須項目が空です`, { problems: missing.map((f) => ({ path: `body.values.${f.key}`, message: `${f.label} is required` })) });
+      if (missing.length) throw refusal(ErrorCodes.VALIDATION_FAILED, `required fields are empty: ${missing.map((f) => f.label).join(', ')} / 必須項目が空です`, { problems: missing.map((f) => ({ path: `body.values.${f.key}`, message: `${f.label} is required / ${f.label}は必須です` })) });
     }
     return values;
   }
