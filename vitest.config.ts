@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against sources; the built packages are what `npm start` and the CLI use.
     alias: {
       '@medflow/sdk': src('./nodes/sdk/src/index.ts'),
+      '@medflow/data': src('./nodes/data/src/index.ts'),
       '@medflow/nodes-builtin': src('./nodes/builtin/src/index.ts'),
     },
   },

@@ -42,6 +42,7 @@ export const ConfigSchema = z.object({
   MEDFLOW_EGRESS_POLICY: z.enum(['deny-external', 'redacted-only']).default('deny-external'),
   MEDFLOW_INTERNAL_HOSTS: z.string().default(''),
   MEDFLOW_HTTP_ALLOWED_HOSTS: z.string().default(''),
+  MEDFLOW_CODE_TABLES_DIR: z.string().min(1).optional(),
   MEDFLOW_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. https://medflow.hospital.local' }).optional(),
   MEDFLOW_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: 'the issuer URL of the identity provider' }).optional(),
   MEDFLOW_OIDC_CLIENT_ID: z.string().min(1).max(200).optional(),
@@ -118,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       llmContextSize: c.MEDFLOW_LLM_CONTEXT,
       ocrWorkers: c.MEDFLOW_OCR_WORKERS ?? availableParallelism(),
       httpAllowedHosts: list(c.MEDFLOW_HTTP_ALLOWED_HOSTS),
+      ...(c.MEDFLOW_CODE_TABLES_DIR ? { codeTablesDir: resolve(c.MEDFLOW_CODE_TABLES_DIR) } : {}),
     },
     security: {
       ...(c.MEDFLOW_SETUP_TOKEN ? { setupToken: c.MEDFLOW_SETUP_TOKEN } : {}),

@@ -4,6 +4,7 @@ import delay from './delay/index.js';
 import extract from './extract/index.js';
 import fileInput from './file-input/index.js';
 import httpRequest from './http-request/index.js';
+import icdCoder from './icd-coder/index.js';
 import jsonOutput from './json-output/index.js';
 import llm from './llm/index.js';
 import merge from './merge/index.js';
@@ -15,11 +16,12 @@ import template from './template/index.js';
 import textInput from './text-input/index.js';
 import transcribe from './transcribe/index.js';
 
-export { condition, delay, extract, fileInput, httpRequest, jsonOutput, llm, merge, normalizeText, ocr, review, switchNode, template, textInput, transcribe };
+export { condition, delay, extract, fileInput, httpRequest, icdCoder, jsonOutput, llm, merge, normalizeText, ocr, review, switchNode, template, textInput, transcribe };
 export { ReviewDecisionSchema, type ReviewDecision } from './review/index.js';
 export { draftFields, reviewSources, type ReviewField, type ReviewSource } from './review/review-data.js';
+export type { CodedDiagnosis } from './icd-coder/index.js';
 export { locateQuote } from './extract/locate.js';
 export { parseTemplate, renderTemplate, templateVariables, TemplateSyntaxError } from './template/render.js';
 
 /** Every built-in node, for registering in one call. */
-export const builtinNodes: AnyNodeDefinition[] = [textInput, fileInput, normalizeText, template, llm, extract, transcribe, ocr, condition, switchNode, merge, delay, jsonOutput, httpRequest, review] as unknown as AnyNodeDefinition[];
+export const builtinNodes: AnyNodeDefinition[] = [textInput, fileInput, normalizeText, template, llm, extract, transcribe, ocr, condition, switchNode, merge, delay, jsonOutput, httpRequest, review, icdCoder] as unknown as AnyNodeDefinition[];

@@ -1,5 +1,5 @@
 import type { FileService } from './files.js';
-import type { HttpService, LlmService, OcrService, TranscriptionService } from './services.js';
+import type { HttpService, LlmService, MedicalCodesService, OcrService, TranscriptionService } from './services.js';
 
 /**
  * Services the server hands to nodes. Extended by declaration merging where a service is defined:
@@ -13,6 +13,7 @@ export interface NodeServices {
   transcription: TranscriptionService;
   ocr: OcrService;
   http: HttpService;
+  codes: MedicalCodesService;
 }
 
 export interface NodeLogger {

@@ -132,3 +132,41 @@ export interface HttpResponse { status: number; headers: Record<string, string>;
 export interface HttpService {
   request(request: HttpRequest): Promise<HttpResponse>;
 }
+
+export type CodeSystem = 'icd10' | 'icd11';
+
+export interface CodeEntry {
+  system: CodeSystem;
+  code: string;
+  title: { ja: string; en: string };
+  /** The same condition in the other system (ICD-10 → ICD-11 or back); empty where the table has no mapping. */
+  mapped: string[];
+  /** ICD-10 external causes W00–Y34: the 4th character is the place of occurrence. */
+  externalCause?: boolean;
+}
+
+/** A diagnosis expression found in text by the code tables' dictionary. */
+export interface CodeMention {
+  /** Offsets into the text given (UTF-16, as JavaScript strings). */
+  start: number;
+  end: number;
+  text: string;
+  /** The dictionary expression that matched, e.g. `AMI` or `急性心筋梗塞`. */
+  term: string;
+  /** `ja` Japanese (normalised), `en` English word, `abbr` case-sensitive abbreviation, `title` an official title. */
+  kind: 'ja' | 'en' | 'abbr' | 'title';
+  /** ICD-10 codes the expression stands for, most usual first (several for ambiguous abbreviations). */
+  icd10: string[];
+}
+
+/**
+ * ICD-10 / ICD-11 code tables with a physician's dictionary. Lookup accepts codes as written
+ * (`j189`, `Ｊ１８．９`); search and mentions use Japanese normalisation (width, kana, okurigana).
+ */
+export interface MedicalCodesService {
+  lookup(system: CodeSystem, code: string): CodeEntry | undefined;
+  search(system: CodeSystem, query: string, limit?: number): CodeEntry[];
+  findMentions(text: string): CodeMention[];
+  /** Where the tables came from, shown beside results so a reviewer knows what was consulted. */
+  info(): { source: string; icd10: number; icd11: number; synonyms: number };
+}

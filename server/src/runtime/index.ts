@@ -1,3 +1,4 @@
+import { loadCodeTables } from '@medflow/data';
 import { createHttpService } from './http-service.js';
 import { availableParallelism } from 'node:os';
 import type { FileService, NodeServices } from '@medflow/sdk';
@@ -21,6 +22,8 @@ export interface RuntimeConfig {
   ocrWorkers: number;
   /** Hosts the HTTP node may contact (MEDFLOW_HTTP_ALLOWED_HOSTS); empty refuses every request. */
   httpAllowedHosts: string[];
+  /** ICD tables in the bundled format (MEDFLOW_CODE_TABLES_DIR); the bundled subset when unset. */
+  codeTablesDir?: string;
 }
 
 /** Local AI for nodes: one registry of models, shared by every run. */
@@ -30,9 +33,10 @@ export function createRuntime(config: RuntimeConfig, logger: Logger) {
   const transcription = new WhisperCppService(registry, { gpu: config.gpu !== 'off', threads: Math.max(1, availableParallelism() - 1) }, logger);
   const ocr = new TesseractOcrService(config.ocrWorkers);
   const http = createHttpService(config.httpAllowedHosts);
+  const codes = loadCodeTables(config.codeTablesDir);
   return {
-    registry, llm, transcription, ocr,
-    services: (files: FileService): NodeServices => ({ files, llm, transcription, ocr, http }),
+    registry, llm, transcription, ocr, codes,
+    services: (files: FileService): NodeServices => ({ files, llm, transcription, ocr, http, codes }),
     close: () => registry.unloadAll(),
   };
 }

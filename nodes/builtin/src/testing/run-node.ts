@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { loadCodeTables } from '@medflow/data';
 import { SuspendSignal, type AnyNodeDefinition, type FileRef, type NodeContext, type NodeServices, type ResumeInfo } from '@medflow/sdk';
 
-/** Unit tests of non-AI nodes get no AI services; the AI nodes are tested against the real ones in test/integration. */
+/** Unit tests get the real code tables but no AI services; the AI nodes are tested against the real ones in test/integration. */
 const none = (name: string) => new Proxy({}, { get: () => () => { throw new Error(`${name} is not available in node unit tests`); } });
 
 /** Calls a node the way the engine does (config parsed by its schema), with in-memory files. */
@@ -24,6 +25,7 @@ export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: R
       transcription: none('transcription') as NodeServices['transcription'],
       ocr: none('ocr') as NodeServices['ocr'],
       http: none('http') as NodeServices['http'],
+      codes: loadCodeTables(),
     },
     runInputs,
     suspend(request) { throw new SuspendSignal(request); },

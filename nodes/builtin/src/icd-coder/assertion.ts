@@ -1,0 +1,72 @@
+/**
+ * How a diagnosis is asserted where it is written, as physicians write it: 「肺炎の疑い」 is suspected,
+ * 「心不全は否定的」 ruled out, 「既往歴：胃癌」 history, 「父：DM」 family history. Only `confirmed`
+ * diagnoses are coded; the others are flagged so the reviewer sees them and nothing is silently lost.
+ */
+export type Assertion = 'confirmed' | 'suspected' | 'ruled_out' | 'history' | 'family_history';
+
+interface Span { start: number; end: number }
+
+const SECTION_HISTORY = /^\s*[#＃【\[]?\s*(既往歴|既往症|既往|PMH|past (medical )?history)/i;
+const SECTION_FAMILY = /^\s*[#＃【\[]?\s*(家族歴|FH|family history)/i;
+const SECTION_OTHER = /^\s*[#＃【\[]?\s*(主訴|現病歴|現症|身体所見|検査|所見|診断|入院時診断|退院時診断|病名|アセスメント|評価|計画|方針|経過|A\/P|Assessment|Plan|CC|HPI|S[)）:：]|O[)）:：]|A[)）:：]|P[)）:：]|#\s*\d)/i;
+
+const CLAUSE_END = /[。．\n；;!?！？]/;
+/** Between items of a list, so a cue after the list applies to every item: 「DM・HT・脂質異常症なし」. */
+const LIST_SEPARATORS = /^[\s・、,，/／+＋&及びとや]+/;
+
+const SUSPECTED_AFTER = /^(の|も|と)?(疑い|疑|うたがい|疑われ|疑う|を疑|の可能性|可能性|が考えられ|を考え|も考え|否定できず|否定できない|除外できず|\?|？|\(\?\)|（\?）|（？）|susp)/i;
+const RULED_OUT_AFTER = /^(は|も|の所見は|の所見も|を示唆する所見は)?(否定|除外|なし|無し|ない|認めず|認めない|認められず|ではない|ではなく|ではなかった|を否定|陰性|\(-\)|（-）|（−）|（－）|-(?!\d)|−|－|negative|ruled out)/i;
+const HISTORY_AFTER = /^(の)?(既往|既往歴|術後|治療後|治療歴|加療歴|歴あり|の歴|後(?![期遺方]))/;
+const SUSPECTED_BEFORE = /(r\/o|R\/O|s\/o|S\/O|susp\.?|疑い病名[:：]?|suspected|possible|probable)\s*$/;
+const RULED_OUT_BEFORE = /(no|not|without|denies|否定された|除外された)\s*$/i;
+const HISTORY_BEFORE = /(既往に|既往として|既往:|既往：|h\/o|history of|以前に|過去に|\d+\s*(歳|年前|年|才)(時|で)?に?)\s*$/i;
+const FAMILY_BEFORE = /(父|母|兄|姉|弟|妹|祖父|祖母|叔父|叔母|伯父|伯母|息子|娘|家族|同胞)(は|が|に|の|も|:|：|\s)/;
+
+/** Which section of the note an offset is in, by the nearest header line above it. */
+function sectionAt(text: string, offset: number): 'history' | 'family' | 'other' {
+  let lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  while (lineStart >= 0) {
+    const lineEnd = text.indexOf('\n', lineStart);
+    const line = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+    if (SECTION_FAMILY.test(line)) return 'family';
+    if (SECTION_HISTORY.test(line)) return 'history';
+    if (SECTION_OTHER.test(line)) return 'other';
+    if (lineStart === 0) return 'other';
+    // A blank line ends a section.
+    if (!text.slice(text.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1).trim()) return 'other';
+    lineStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+  }
+  return 'other';
+}
+
+/** The clause around a mention, bounded by sentence ends and line breaks. */
+function clauseAround(text: string, span: Span): { before: string; after: string } {
+  let start = span.start;
+  while (start > 0 && !CLAUSE_END.test(text[start - 1]!)) start--;
+  let end = span.end;
+  while (end < text.length && !CLAUSE_END.test(text[end]!)) end++;
+  return { before: text.slice(start, span.start), after: text.slice(span.end, end) };
+}
+
+/**
+ * @param others every mention in the text, so the words of other diagnoses in a list are stepped over
+ * when looking for the cue that ends the list.
+ */
+export function assertionOf(text: string, span: Span, others: Span[]): Assertion {
+  const section = sectionAt(text, span.start);
+  const { before, after } = clauseAround(text, span);
+  // The words after this mention with the other diagnoses of the same list taken out.
+  let rest = after;
+  for (const o of others.filter((o) => o.start >= span.end).sort((a, b) => b.start - a.start)) {
+    const rel = o.start - span.end;
+    if (rel < after.length) rest = rest.slice(0, rel) + rest.slice(Math.min(after.length, o.end - span.end));
+  }
+  const cue = rest.replace(LIST_SEPARATORS, '');
+
+  if (section === 'family' || FAMILY_BEFORE.test(before)) return 'family_history';
+  if (RULED_OUT_AFTER.test(cue) || RULED_OUT_BEFORE.test(before)) return 'ruled_out';
+  if (SUSPECTED_AFTER.test(cue) || SUSPECTED_BEFORE.test(before)) return 'suspected';
+  if (section === 'history' || HISTORY_AFTER.test(cue) || HISTORY_BEFORE.test(before)) return 'history';
+  return 'confirmed';
+}

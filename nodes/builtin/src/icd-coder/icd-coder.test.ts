@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { runNode } from '../testing/run-node.js';
+import coder, { type CodedDiagnosis } from './index.js';
+
+type Out = { codes: { mode: string; codes: CodedDiagnosis[]; flagged: CodedDiagnosis[]; unmapped?: string[] }; codeList: string[] };
+const code = async (text: string, config: Record<string, unknown> = {}) => (await runNode(coder, config, { text })) as Out;
+
+describe('ICD coder, dictionary mode', () => {
+  it('codes confirmed diagnoses with evidence, both systems, and says which mode it ran in', async () => {
+    const text = '#1 誤嚥性肺炎\n#2 ＨＴ、2型DM にて加療中';
+    const out = await code(text);
+    expect(out.codes.mode).toBe('dictionary');
+    expect(out.codeList).toEqual(['J69.0', 'E11.9', 'I10']);
+    const htn = out.codes.codes.find((c) => c.icd10 === 'I10')!;
+    expect(htn).toMatchObject({ icd11: ['BA00'], status: 'confirmed', proposedBy: ['dictionary:HT'] });
+    expect(text.slice(htn.evidence.start, htn.evidence.end)).toBe('ＨＴ');
+  });
+
+  it('flags suspected, ruled-out, past and family diagnoses instead of coding them', async () => {
+    const out = await code('肺炎の疑い。心不全は否定的。DM・HT・脂質異常症なし。胃癌術後。\n家族歴：父 大腸癌\n既往歴：\n虫垂炎\n\n#1 尿路感染症');
+    expect(out.codeList).toEqual(['N39.0']);
+    const status = Object.fromEntries(out.codes.flagged.map((c) => [c.evidence.text, c.status]));
+    expect(status).toEqual({ 肺炎: 'suspected', 心不全: 'ruled_out', DM: 'ruled_out', HT: 'ruled_out', 脂質異常症: 'ruled_out', 胃癌: 'history', 大腸癌: 'family_history', 虫垂炎: 'history' });
+  });
+
+  it('codes external causes beside the injury, with the place of occurrence as 4th character', async () => {
+    expect((await code('自宅浴槽内で溺水しているところを発見された。死因：溺死')).codeList).toEqual(['T75.1', 'W65.0']);
+    expect((await code('施設の居室で転倒し、右大腿骨頸部骨折')).codeList).toEqual(['S72.0', 'W18.1']);
+    // No injury: 「転倒」 is not an event to code.
+    expect((await code('転倒歴あり。HT')).codeList).toEqual(['I10']);
+  });
+
+  it('leaves symptoms uncoded when a diagnosis explains them, and codes them when nothing else is there', async () => {
+    expect((await code('発熱、咳嗽で受診。胸部Xpで右下葉肺炎')).codeList).toEqual(['J18.9']);
+    expect((await code('発熱と頭痛で受診、原因は精査中')).codeList).toEqual(['R50.9', 'R51']);
+  });
+
+  it('keeps the codes of an ambiguous abbreviation as alternatives, with lower confidence', async () => {
+    const [ad] = (await code('ADにて通院中')).codes.codes;
+    expect(ad).toMatchObject({ icd10: 'G30.9', alternatives: ['L20.9'] });
+    expect(ad!.confidence).toBeLessThan(0.6);
+  });
+
+  it('lists ICD-11 codes when asked, and names codes the tables cannot map', async () => {
+    const out = await code('急性心筋梗塞、インフルエンザA型、誤嚥性肺炎', { system: 'icd11' });
+    expect(out.codeList).toEqual(['BA41', '1E30']);
+    expect(out.codes.unmapped).toEqual(['J69.0']);
+  });
+
+  it('requires a model in LLM mode, naming the field', () => {
+    expect(() => coder.config.parse({ mode: 'llm' })).toThrow(/model/);
+  });
+});
