@@ -19,6 +19,7 @@ import { AuditLog } from './compliance/audit-log.js';
 import { checkEgress } from './compliance/egress-policy.js';
 import { EncryptedStore } from './compliance/encrypted-store.js';
 import { loadKeyring } from './compliance/keyring.js';
+import { StorePhiVault } from './compliance/phi-vault.js';
 import { purgeExpiredPayloads } from './compliance/retention.js';
 import type { RouteTable } from './api/secure-router.js';
 import { ReviewService } from './reviews/review-service.js';
@@ -58,7 +59,8 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const registry = new NodeRegistry().registerAll(builtinNodes);
   const files = createFileService(store.blobs);
   const runtime = createRuntime(config.runtime, logger);
-  const services = runtime.services(files);
+  const phiVault = new StorePhiVault(store);
+  const services = runtime.services(files, phiVault);
   const engine = new Engine({ registry, journal: new StoreJournal(store), pools: new ResourcePools(config.pools), services: () => services });
   const workflows = new WorkflowService(store, engine, (document) => checkEgress(document, (t, v) => registry.get(t, v), security.egress));
   const runs = new RunService(store, engine, workflows, logger);
@@ -86,7 +88,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
 
   const oidcClient = security.oidc ? new OidcClient({ ...security.oidc, redirectUri: security.oidc.redirectUri ?? '' }) : undefined;
   const app = createApp({
-    engine, store, workflows, runs, reviews, logger, version: VERSION, runtime, users, sessions, audit, security,
+    engine, store, workflows, runs, reviews, phiVault, logger, version: VERSION, runtime, users, sessions, audit, security,
     setupToken, ...(oidcClient && security.oidc ? { oidc: new OidcSignIn(oidcClient, security.oidc, users) } : {}),
     maxUploadBytes: config.maxUploadBytes, maxJsonBytes: config.maxJsonBytes, templates: new TemplateLibrary(config.templatesDir),
     ...(config.editorDir ? { editorDir: config.editorDir } : {}),

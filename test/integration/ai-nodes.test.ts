@@ -8,13 +8,14 @@ import { silentLogger } from '../../server/src/logger.js';
 import { createRuntime, defaultRuntimeConfig } from '../../server/src/runtime/index.js';
 import { createFileService } from '../../server/src/services/file-service.js';
 import { MemoryBlobs } from '../../server/src/store/index.js';
+import { MemoryPhiVault } from '../../server/src/compliance/phi-vault.js';
 import { testModelsDir, TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
 
 // The AI nodes in real runs: engine + real node-llama-cpp on the small model from ../shared/models.
 const models = testModelsDir();
 const runtime = createRuntime({ ...defaultRuntimeConfig(models), llmContextSize: 2048 }, silentLogger);
 const journal = new MemoryJournal();
-const services = runtime.services(createFileService(new MemoryBlobs()));
+const services = runtime.services(createFileService(new MemoryBlobs()), new MemoryPhiVault());
 const engine = new Engine({ registry: new NodeRegistry().registerAll(builtinNodes), journal, pools: new ResourcePools({ 'cpu-heavy': 2 }), services: () => services });
 afterAll(async () => { await runtime.close(); rmSync(models, { recursive: true, force: true }); });
 const note = '主訴：昨夜からの発熱。体温38.5℃。既往歴：2型糖尿病。';

@@ -1,5 +1,5 @@
 import type { FileService } from './files.js';
-import type { HttpService, LlmService, MedicalCodesService, OcrService, TranscriptionService } from './services.js';
+import type { HttpService, LlmService, MedicalCodesService, OcrService, PhiVaultService, TranscriptionService } from './services.js';
 
 /**
  * Services the server hands to nodes. Extended by declaration merging where a service is defined:
@@ -14,6 +14,7 @@ export interface NodeServices {
   ocr: OcrService;
   http: HttpService;
   codes: MedicalCodesService;
+  phiVault: PhiVaultService;
 }
 
 export interface NodeLogger {

@@ -170,3 +170,11 @@ export interface MedicalCodesService {
   /** Where the tables came from, shown beside results so a reviewer knows what was consulted. */
   info(): { source: string; icd10: number; icd11: number; synonyms: number };
 }
+
+/**
+ * Keeps the table that undoes a redaction (token → original words), encrypted at rest and readable
+ * only through an audited re-identification by someone allowed to see the run.
+ */
+export interface PhiVaultService {
+  keep(request: { runId: string; nodeId: string; entries: Array<{ token: string; type: string; value: string }> }): Promise<{ vaultId: string }>;
+}

@@ -15,6 +15,7 @@ import { RouteTable } from './secure-router.js';
 import { usersRouter } from './users-router.js';
 import { reviewsRouter } from './reviews-router.js';
 import type { ReviewService } from '../reviews/review-service.js';
+import type { StorePhiVault } from '../compliance/phi-vault.js';
 import type { OidcSignIn } from '../auth/oidc/oidc-sign-in.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../logger.js';
@@ -44,6 +45,7 @@ export interface AppDeps {
   workflows: WorkflowService;
   runs: RunService;
   reviews: ReviewService;
+  phiVault: StorePhiVault;
   logger: Logger;
   version: string;
   maxUploadBytes: number;
@@ -88,7 +90,7 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
   }));
   api.use(catalogueRouter(table, audit, deps.engine, deps.store, deps.version));
   const lookup = (type: string, version: number) => deps.engine.registry.get(type, version);
-  const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, blobs: deps.store.blobs, maxUploadBytes: deps.maxUploadBytes, lookup });
+  const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, blobs: deps.store.blobs, maxUploadBytes: deps.maxUploadBytes, lookup, phiVault: deps.phiVault });
   api.use('/workflows', workflowRuns);
   api.use('/workflows', workflowsRouter(table, audit, deps.workflows));
   api.use('/runs', runs);

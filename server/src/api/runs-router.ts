@@ -5,6 +5,7 @@ import { atLeast } from '../auth/access.js';
 import { forbidden } from '../auth/auth-errors.js';
 import type { AuditLog } from '../compliance/audit-log.js';
 import { aiProvenance, outputProvenance, type NodeLookup } from '../compliance/ai-provenance.js';
+import type { StorePhiVault } from '../compliance/phi-vault.js';
 import { detailOf, runNotFound, type RunDetail, type RunService } from '../runs/run-service.js';
 import type { BlobStore } from '../store/index.js';
 import type { ChosenDocument, WorkflowService } from '../workflows/workflow-service.js';
@@ -16,6 +17,8 @@ import { accessTo, workflowFor } from './workflow-access.js';
 import { parse } from './validate.js';
 
 const RunParams = z.object({ id: z.uuid('run id must be a UUID') });
+const PhiParams = RunParams.extend({ nodeId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a node id') });
+const ReidentifyBody = z.object({ reason: z.string().trim().min(5, 'say why the original words are needed (5+ characters)').max(500) });
 const WorkflowParams = z.object({ id: z.uuid('workflow id must be a UUID') });
 const StartQuery = z.object({
   wait: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1'),
@@ -35,6 +38,7 @@ export interface RunsRouterDeps {
   table: RouteTable; audit: AuditLog; runs: RunService; workflows: WorkflowService; blobs: BlobStore; maxUploadBytes: number;
   /** Node definitions by type and version, for the AI-draft labels. */
   lookup: NodeLookup;
+  phiVault: StorePhiVault;
 }
 
 const AI_DRAFT_NOTICE = {
@@ -42,7 +46,7 @@ const AI_DRAFT_NOTICE = {
   en: 'Contains AI drafts: not a confirmed record until a physician has reviewed it.',
 };
 
-export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadBytes, lookup }: RunsRouterDeps) {
+export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadBytes, lookup, phiVault }: RunsRouterDeps) {
   const workflowRuns = secureRouter(table, '/api/workflows', audit, { mergeParams: true });
   const upload = uploadParser(maxUploadBytes);
 
@@ -50,7 +54,7 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
    * A run the caller may see: their own, any run of a workflow they edit or own, or (reviewers) a run
    * of a workflow shared with them. Anything else is "not found". Every view of run data is audited.
    */
-  const runFor = async (req: Request, id: string, action = 'run.view'): Promise<RunDetail> => {
+  const runFor = async (req: Request, id: string, action = 'run.view', details?: Record<string, unknown>): Promise<RunDetail> => {
     const detail = await runs.get(id);
     const auth = req.auth!;
     let allowed = detail.run.startedBy === auth.user.id || auth.user.roles.includes('admin');
@@ -59,10 +63,10 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
       allowed = atLeast(access, 'edit') || (access !== 'none' && auth.permissions.has('review.read'));
     }
     if (!allowed) {
-      await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'denied' });
+      await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'denied', ...(details ? { details } : {}) });
       throw runNotFound(id);
     }
-    await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'success' });
+    await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'success', ...(details ? { details } : {}) });
     return detail;
   };
 
@@ -135,6 +139,19 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
       run: { id: run.id, workflowId: run.workflowId, workflowName: run.workflowName, workflowVersion: run.workflowVersion, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, startedBy: run.startedBy },
       aiDraft, ...(aiDraft ? { notice: AI_DRAFT_NOTICE } : {}), results,
     });
+  });
+
+  /**
+   * Undoes a PHI redaction node's masks: the table of token → original words. Only for someone who may
+   * see the run, with a reason, and audited with that reason.
+   */
+  router.post('/:id/phi/:nodeId/reidentify', 'run.read', async (req, res) => {
+    const { id, nodeId } = parse(PhiParams, req.params, 'params');
+    const { reason } = parse(ReidentifyBody, req.body ?? {}, 'body');
+    await runFor(req, id, 'phi.reidentify', { nodeId, reason });
+    const table = await phiVault.get(id, nodeId);
+    if (!table) throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `node "${nodeId}" of run ${id} kept no re-identification table`, details: { runId: id, nodeId } });
+    res.json({ runId: id, nodeId, createdAt: table.createdAt, entries: table.entries });
   });
 
   router.post('/:id/cancel', 'run.cancel', async (req, res) => {

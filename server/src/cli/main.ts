@@ -8,6 +8,7 @@ import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createRuntime } from '../runtime/index.js';
 import { createFileService } from '../services/file-service.js';
+import { MemoryPhiVault } from '../compliance/phi-vault.js';
 import { MemoryBlobs } from '../store/index.js';
 import { readCliInputs, UsageError } from './inputs.js';
 import { ProgressDisplay } from './progress.js';
@@ -33,7 +34,8 @@ function createEngine() {
   // The same settings as the server (MEDFLOW_MODELS_DIR, MEDFLOW_GPU…), so a flow runs the same way here.
   const config = loadConfig();
   const runtime = createRuntime(config.runtime, createLogger(process.env.MEDFLOW_LOG_LEVEL === 'debug' ? 'debug' : 'warn'));
-  const services = runtime.services(files);
+  // Nothing outlives a command-line run, so redaction tables stay in memory and go at exit.
+  const services = runtime.services(files, new MemoryPhiVault());
   const engine = new Engine({ registry, journal: new MemoryJournal(), pools: new ResourcePools(config.pools), services: () => services });
   return { engine, blobs, runtime };
 }

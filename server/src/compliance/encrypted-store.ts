@@ -13,6 +13,7 @@ export const ENCRYPTED_FIELDS: Record<string, readonly string[]> = {
   run_events: ['events'],
   reviews: ['draft', 'edits', 'result', 'sources'],
   users: ['totp', 'pendingTotpSecret'],
+  phi_vault: ['entries'],
 };
 
 /** The active keyring; rotation swaps it without reopening the store. */

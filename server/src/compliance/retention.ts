@@ -39,6 +39,8 @@ export async function purgeExpiredPayloads(store: DocumentStore, audit: AuditLog
         await reviews.put({ ...decision, draft: { fields: [], raw: null }, sources: [] });
         report.reviews++;
       }
+      // Re-identification tables of redaction nodes hold the very words that were masked.
+      await store.collection('phi_vault').deleteMany({ runId: run.id });
       report.runsPurged++;
     }
     if (page.length < 200 || Date.parse(page[page.length - 1]!.createdAt) > cutoffMs) break;

@@ -1,7 +1,7 @@
 import { loadCodeTables } from '@medflow/data';
 import { createHttpService } from './http-service.js';
 import { availableParallelism } from 'node:os';
-import type { FileService, NodeServices } from '@medflow/sdk';
+import type { FileService, NodeServices, PhiVaultService } from '@medflow/sdk';
 import type { Logger } from '../logger.js';
 import { NodeLlamaService, type LlmOptions } from './llm-service.js';
 import { ModelRegistry } from './model-registry.js';
@@ -36,7 +36,7 @@ export function createRuntime(config: RuntimeConfig, logger: Logger) {
   const codes = loadCodeTables(config.codeTablesDir);
   return {
     registry, llm, transcription, ocr, codes,
-    services: (files: FileService): NodeServices => ({ files, llm, transcription, ocr, http, codes }),
+    services: (files: FileService, phiVault: PhiVaultService): NodeServices => ({ files, llm, transcription, ocr, http, codes, phiVault }),
     close: () => registry.unloadAll(),
   };
 }

@@ -21,6 +21,8 @@ export const COLLECTIONS = {
   /** Encrypted blobs: plain-content id → sealed bytes. */
   blob_keys: { indexes: ['lastUsedAt'] },
   reviews: { indexes: ['runId', 'status', 'workflowId', 'createdAt'] },
+  /** Re-identification tables of PHI redaction, by run (entries encrypted). */
+  phi_vault: { indexes: ['runId'] },
 } satisfies Record<string, CollectionSpec>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

@@ -26,6 +26,7 @@ export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: R
       ocr: none('ocr') as NodeServices['ocr'],
       http: none('http') as NodeServices['http'],
       codes: loadCodeTables(),
+      phiVault: { async keep(r) { vault.set(`${r.runId}/${r.nodeId}`, r.entries); return { vaultId: `${r.runId}/${r.nodeId}` }; } },
     },
     runInputs,
     suspend(request) { throw new SuspendSignal(request); },
@@ -33,5 +34,8 @@ export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: R
   };
   return def.execute(ctx, inputs as never);
 }
+
+/** What redaction nodes kept for re-identification in these tests, by vault id. */
+export const vault = new Map<string, unknown>();
 
 export const incoming = (node: string, value: unknown, port = 'out') => ({ from: { node, port }, value });

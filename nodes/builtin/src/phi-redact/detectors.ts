@@ -1,0 +1,175 @@
+import { ENGLISH_GIVEN, GIVEN_NAMES, NOT_NAMES, PREFECTURES, SURNAMES } from './lexicon.js';
+
+export const PHI_TYPES = ['name', 'birthdate', 'date', 'age', 'address', 'postal', 'phone', 'mynumber', 'insurance', 'patient_id', 'facility', 'email'] as const;
+export type PhiType = (typeof PHI_TYPES)[number];
+
+export interface PhiSpan { start: number; end: number; type: PhiType }
+
+// Written for text as physicians type it: full-width and half-width digits, hyphens and the long-vowel
+// mark used as a hyphen (０３ー１２３４ー５６７８), ideographic spaces.
+const D = '[0-9０-９]';
+const HY = '[-‐－ー−―]';
+const SP = '[ \\u3000]';
+const NOT_DIGIT_BEFORE = '(?<![0-9０-９])';
+const NOT_DIGIT_AFTER = '(?![0-9０-９])';
+const KANJI = '一-龥々〆ヶ';
+const NAME = `[${KANJI}ァ-ヶー]{1,5}(?:${SP}[${KANJI}ァ-ヶーぁ-ん]{1,5})?`;
+const EN_NAME = '[A-Z][a-z]+(?:[ \\-][A-Z][a-z]+){0,2}';
+
+const digits = (s: string) => s.normalize('NFKC').replace(/\D/g, '');
+const alt = (words: string[]) => words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort((a, b) => b.length - a.length).join('|');
+
+/** My Number check digit (個人番号の検査用数字, 総務省令): weights 2–7 then 2–6 from the right. */
+export function validMyNumber(twelve: string): boolean {
+  if (!/^\d{12}$/.test(twelve)) return false;
+  const body = twelve.slice(0, 11).split('').reverse().map(Number);
+  const sum = body.reduce((acc, p, i) => acc + p * (i + 1 <= 6 ? i + 2 : i - 4), 0);
+  const r = sum % 11;
+  return Number(twelve[11]) === (r <= 1 ? 0 : 11 - r);
+}
+
+type Detector = (text: string, push: (start: number, end: number, type: PhiType) => void) => void;
+
+/** Runs `re` and reports capture group `group` (or the whole match) as `type` when `accept` agrees. */
+function each(re: RegExp, type: PhiType, group = 0, accept: (m: RegExpExecArray, text: string) => boolean = () => true): Detector {
+  return (text, push) => {
+    for (const m of text.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)) as IterableIterator<RegExpExecArray>) {
+      if (!accept(m, text) || m[group] === undefined) continue;
+      const start = m.index + (group ? m[0].indexOf(m[group]!, 0) : 0);
+      push(start, start + m[group]!.length, type);
+    }
+  };
+}
+
+const near = (text: string, at: number, re: RegExp, width = 12) => re.test(text.slice(Math.max(0, at - width), at));
+
+const PHONE = new RegExp(`${NOT_DIGIT_BEFORE}(?:[+＋]81${HY}?${SP}?${D}{1,4}|[(（]?[0０]${D}{1,4}[)）]?)${HY}?${SP}?${D}{1,4}${HY}?${SP}?${D}{3,4}${NOT_DIGIT_AFTER}`);
+const PHONE_LABEL = /(TEL|Tel|tel|電話|携帯|連絡先|FAX|Fax|ＴＥＬ|☎)[^\n]{0,6}$/;
+
+const DATE_PATTERNS = [
+  new RegExp(`${NOT_DIGIT_BEFORE}${D}{4}${SP}?(?:[/／.．\\-]|年)${SP}?${D}{1,2}${SP}?(?:[/／.．\\-]|月)${SP}?${D}{1,2}日?${NOT_DIGIT_AFTER}`),
+  new RegExp(`(?:明治|大正|昭和|平成|令和|(?<![A-Za-z])[MTSHRmtshr])${SP}?(?:${D}{1,2}|元)${SP}?(?:[/／.．\\-]|年)${SP}?${D}{1,2}${SP}?(?:[/／.．\\-]|月)${SP}?${D}{1,2}日?${NOT_DIGIT_AFTER}`),
+  new RegExp(`(?:(?:明治|大正|昭和|平成|令和)${SP}?(?:${D}{1,2}|元)|${NOT_DIGIT_BEFORE}${D}{4})年${SP}?${D}{1,2}月(?!${SP}?${D})`),
+  new RegExp(`${NOT_DIGIT_BEFORE}${D}{1,2}月${SP}?${D}{1,2}日`),
+  // 5/12 入院: month/day without a year, only where a date is plainly meant (not 120/80 mmHg).
+  new RegExp(`(?<![0-9０-９/／.])(?:1[0-2]|0?[1-9]|１[０-２]|０?[１-９])[/／](?:[12][0-9]|3[01]|0?[1-9]|[１２][０-９]|３[０１]|０?[１-９])(?![0-9０-９/／.])(?=${SP}?(?:に|より|から|入院|受診|退院|発症|来院|死亡|手術|頃|〜|~|、|の|$))`),
+];
+const BIRTH_BEFORE = /(生年月日|誕生日|DOB|D\.O\.B|生)[\s:：]*$/;
+const BIRTH_AFTER = /^(生まれ|生|出生)/;
+
+const PREF = alt(PREFECTURES);
+const ADDRESS_END = `(?=$|[\\s、。，,（(）)]|在住|に住|TEL|電話|☎)`;
+const BLOCK = `(?:${D}+丁目${HY}?)?${D}+(?:番地?|${HY})(?:${D}+(?:号|${HY}${D}+)?)?`;
+
+const HONORIFIC = '(?:様|さま|さん|氏|殿|君|くん|ちゃん|先生|医師)';
+const LEADING_ROLE = /^(担当医|主治医|紹介医|前医|患者|家族|長男|長女|次男|次女|夫|妻|父|母|兄|姉|弟|妹|祖父|祖母|院長|部長|医師|看護師|ケアマネ|ケアマネージャー|担当)/;
+const NAME_LABEL = '(?:氏名|患者名|患者氏名|名前|お名前|フリガナ|ふりがな|主治医|担当医|記載医|記載者|医師名|紹介医|申請者|届出者|報告医師|キーパーソン|KP|Name|Patient)';
+const SURNAME = alt(SURNAMES);
+const GIVEN = alt(GIVEN_NAMES);
+const SURNAME_INSIDE = new RegExp(SURNAME);
+const FACILITY_WORDS = '(?:大学病院|総合病院|医療センター|病院|医院|クリニック|診療所|保健所|訪問看護ステーション|介護老人保健施設|特別養護老人ホーム|老人ホーム|グループホーム)';
+const GENERIC_FACILITY = /^(当|同|前|近|他|貴|専門|総合|大|小|救急|地域|かかりつけ|紹介先|転院先|紹介元|某|〇〇|○○|市中|一般|関連|基幹|中核|療養型|精神科|県内|市内|近隣|高次)$|[のなにでへとがはをも]$/;
+
+/** A name match, trimmed of roles written before it (担当医山田 → 山田) and checked against common nouns. */
+function pushName(text: string, start: number, end: number, push: (s: number, e: number, t: PhiType) => void) {
+  let s = start;
+  const lead = LEADING_ROLE.exec(text.slice(s, end));
+  if (lead && end - s > lead[0].length) s += lead[0].length;
+  // Words run into the name (本日山田様): start at a known surname when there is one inside.
+  const surname = SURNAME_INSIDE.exec(text.slice(s, end));
+  if (surname && surname.index > 0) s += surname.index;
+  const value = text.slice(s, end).trim();
+  if (!value || NOT_NAMES.test(value)) return;
+  push(s, s + text.slice(s, end).trimEnd().length, 'name');
+}
+
+export const DETECTORS: Detector[] = [
+  each(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/, 'email'),
+  // My Number: 12 digits with a valid check digit, or any 12 digits where the note says it is one.
+  each(new RegExp(`${NOT_DIGIT_BEFORE}${D}{4}${SP}?${HY}?${D}{4}${SP}?${HY}?${D}{4}${NOT_DIGIT_AFTER}`), 'mynumber', 0,
+    (m, text) => validMyNumber(digits(m[0])) || near(text, m.index, /(マイナンバー|個人番号|My ?Number)/i, 16)),
+  each(PHONE, 'phone', 0, (m, text) => {
+    const n = digits(m[0]);
+    const international = /[+＋]81/.test(m[0]);
+    if (international ? n.length < 11 || n.length > 12 : n.length < 10 || n.length > 11) return false;
+    // Ten or eleven bare digits are a phone number only as a mobile (0X0) or where the note says so.
+    return /[-‐－ー−―()（）]/.test(m[0]) || /^0[5789]0/.test(n) || near(text, m.index, PHONE_LABEL);
+  }),
+  each(new RegExp(`〒${SP}?${D}{3}${HY}?${D}{4}${NOT_DIGIT_AFTER}|${NOT_DIGIT_BEFORE}(?<!${HY})${D}{3}${HY}${D}{4}${NOT_DIGIT_AFTER}(?!${HY})`), 'postal'),
+  each(new RegExp(`(?:保険者番号|保険者No\\.?|公費負担者番号|公費受給者番号|受給者番号|被保険者番号)${SP}?[:：は]?${SP}?(${D}{6,8})${NOT_DIGIT_AFTER}`), 'insurance', 1),
+  (text, push) => {
+    const re = new RegExp(`記号${SP}?[:：]?${SP}?([^\\s\\n、。,，・:：]{1,12}?)${SP}?[・,，、]?${SP}?番号${SP}?[:：]?${SP}?([0-9０-９${HY.slice(1, -1)}]{1,12})(?:${SP}?[（(]?枝番${SP}?[:：]?${SP}?(${D}{1,2}))?`, 'g');
+    for (const m of text.matchAll(re)) {
+      let from = m.index + 2;
+      for (const g of [m[1], m[2], m[3]]) {
+        if (!g) continue;
+        const at = text.indexOf(g, from);
+        push(at, at + g.length, 'insurance');
+        from = at + g.length;
+      }
+    }
+  },
+  each(new RegExp(`(?:患者ID|患者番号|カルテ番号|カルテNo\\.?|カルテ|診察券番号|診察券No\\.?|病歴番号|ID|ＩＤ|MRN)${SP}?[:：は#＃]?${SP}?([A-Za-zＡ-Ｚａ-ｚ]{0,3}${HY}?[0-9０-９][0-9０-９${HY.slice(1, -1)}]{3,14})`), 'patient_id', 1),
+  (text, push) => {
+    for (const re of DATE_PATTERNS) {
+      for (const m of text.matchAll(new RegExp(re.source, 'g'))) {
+        const birth = near(text, m.index, BIRTH_BEFORE, 8) || BIRTH_AFTER.test(text.slice(m.index + m[0].length));
+        push(m.index, m.index + m[0].length, birth ? 'birthdate' : 'date');
+      }
+    }
+  },
+  // Ages over 89 (identifying in a small population); younger ages are left as written.
+  each(new RegExp(`${NOT_DIGIT_BEFORE}(?:満${SP}?)?(${D}{2,3})${SP}?(?:歳|才|yo\\b|y\\/o|years? old)`), 'age', 0, (m) => Number(digits(m[1]!)) >= 90),
+  each(new RegExp(`${NOT_DIGIT_BEFORE}(?:9[0-9]|９[０-９]|1[0-9]{2}|１[０-９]{2})代`), 'age'),
+  // Addresses: prefecture onwards, a municipality with a block number, or whatever follows 住所：.
+  each(new RegExp(`(?:${PREF})[^\\s\\n、。，,（(]{0,40}?[市区町村郡][^\\s\\n、。，,（(]{0,40}?${ADDRESS_END}`), 'address'),
+  each(new RegExp(`[${KANJI}ァ-ヶー]{1,6}[市区郡][${KANJI}ァ-ヶーぁ-ん]{0,12}${BLOCK}`), 'address'),
+  each(new RegExp(`(?:住所|現住所|居所|Address)${SP}?[:：は]?${SP}?(?:〒?${SP}?${D}{3}${HY}?${D}{4}${SP}*)?([^\\n]{3,60}?)(?=\\n|$|。|${SP}{2}|TEL|電話|☎)`), 'address', 1),
+  // Names: before an honorific, after a label, a common surname with a given name, English titles.
+  (text, push) => {
+    for (const m of text.matchAll(new RegExp(`(${NAME})${SP}?${HONORIFIC}`, 'g'))) pushName(text, m.index, m.index + m[1]!.length, push);
+    for (const m of text.matchAll(new RegExp(`${NAME_LABEL}${SP}?[:：は]?${SP}?(${NAME}|${EN_NAME})`, 'g'))) {
+      const at = m.index + m[0].lastIndexOf(m[1]!);
+      pushName(text, at, at + m[1]!.length, push);
+    }
+    for (const m of text.matchAll(new RegExp(`(?:${SURNAME})(?:${SP}(?:[${KANJI}]{1,3}|[ァ-ヶー]{2,5}|[ぁ-ん]{2,4})(?![${KANJI}])|(?:${GIVEN}))`, 'g'))) {
+      pushName(text, m.index, m.index + m[0].length, push);
+    }
+    for (const m of text.matchAll(new RegExp(`\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?\\s+(${EN_NAME})|\\b(?:${alt(ENGLISH_GIVEN)})\\s+[A-Z][a-z]+`, 'g'))) {
+      const name = m[1] ?? m[0];
+      const at = m.index + m[0].lastIndexOf(name);
+      push(at, at + name.length, 'name');
+    }
+  },
+  (text, push) => {
+    for (const m of text.matchAll(new RegExp(`([${KANJI}ァ-ヶーA-Za-zＡ-Ｚａ-ｚぁ-ん]{1,15}?)${FACILITY_WORDS}`, 'g'))) {
+      // Trim hiragana particles before the name: 「近くのさくら病院」 keeps 「さくら病院」 only if it stands alone.
+      let prefix = m[1]!;
+      const particle = prefix.search(/[のにでへとがはをもや](?=[^のにでへとがはをもや]*$)/);
+      let start = m.index;
+      if (particle >= 0) { start += particle + 1; prefix = prefix.slice(particle + 1); }
+      if (!prefix || GENERIC_FACILITY.test(prefix)) continue;
+      push(start, m.index + m[0].length, 'facility');
+    }
+  },
+  each(new RegExp(`(?:${D}{1,2}階${SP}?)?(?:東|西|南|北|中央)?(?:${D}{1,2}|[A-ZＡ-Ｚ])?(?:東|西|南|北)?病棟`), 'facility', 0, (m) => !/^(?:東|西|南|北|中央)?病棟$/.test(m[0])),
+  each(new RegExp(`${NOT_DIGIT_BEFORE}${D}{3,4}号室`), 'facility'),
+];
+
+/**
+ * Overlapping finds are merged into one span covering both, so no character of either stays readable;
+ * the span takes the type of its longest part.
+ */
+export function detectPhi(text: string, types: ReadonlySet<PhiType>): PhiSpan[] {
+  const found: PhiSpan[] = [];
+  for (const detect of DETECTORS) detect(text, (start, end, type) => { if (end > start && types.has(type)) found.push({ start, end, type }); });
+  found.sort((a, b) => a.start - b.start || (b.end - b.start) - (a.end - a.start));
+  const out: Array<PhiSpan & { longest: number }> = [];
+  for (const s of found) {
+    const last = out[out.length - 1];
+    if (!last || s.start >= last.end) { out.push({ ...s, longest: s.end - s.start }); continue; }
+    if (s.end - s.start > last.longest) { last.type = s.type; last.longest = s.end - s.start; }
+    last.end = Math.max(last.end, s.end);
+  }
+  return out.map(({ longest: _, ...s }) => s);
+}
