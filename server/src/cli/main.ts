@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtinNodes } from '@medflow/nodes-builtin';
 import { isMedflowError, type RunRecord } from '@medflow/sdk';
 import { Engine, MemoryJournal, NodeRegistry, ResourcePools } from '../engine/index.js';
+import { compareReports, evaluate, parseDataset, type EvaluationReport } from '../evaluation/index.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createRuntime } from '../runtime/index.js';
@@ -18,11 +20,15 @@ const USAGE = `medflow — run clinical workflows from the terminal (nothing lea
 Usage:
   medflow run <flow.json> [--input name=value | --input name=@file]... [--quiet]
   medflow validate <flow.json>
+  medflow eval <flow.json> <dataset.jsonl> [--concurrency N] [--out report.json] [--compare before.json]
   medflow node-types
   medflow models                 (what is in MEDFLOW_MODELS_DIR)
 
 <flow.json> is a workflow document, or an exported workflow ({ "document": ... } / { "workflow": { "draft": ... } }).
 Results are printed to stdout as JSON; progress goes to stderr.
+eval runs every record of a labelled JSONL dataset ({"id","inputs":{...},"expected":{<output>: ...}})
+through the flow, review gates approved as drafted, and prints the scores (codes: micro/macro F1 and
+exact match, also by ICD-10 category; spans: recall/precision by type; fields: P/R/F1 per field).
 Exit codes: 0 completed, 1 failed, 2 bad usage or invalid workflow, 3 waiting for review, 130 cancelled.`;
 
 export const EXIT = { completed: 0, failed: 1, usage: 2, waiting: 3, cancelled: 130 } as const;
@@ -52,9 +58,12 @@ async function readFlow(path: string | undefined): Promise<unknown> {
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { input: { type: 'string', short: 'i', multiple: true }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      input: { type: 'string', short: 'i', multiple: true }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' },
+      concurrency: { type: 'string' }, out: { type: 'string' }, compare: { type: 'string' },
+    },
   });
-  const [command, file] = positionals;
+  const [command, file, datasetFile] = positionals;
   if (values.help || !command) { process.stdout.write(`${USAGE}\n`); return values.help ? 0 : EXIT.usage; }
   const { engine, blobs, runtime } = createEngine();
 
@@ -74,6 +83,11 @@ async function main(argv: string[]): Promise<number> {
     for (const p of result.problems) process.stderr.write(`✖ ${p.path}: ${p.message}\n`);
     return EXIT.usage;
   }
+  if (command === 'eval') {
+    const report = await runEvaluation(engine, await readFlow(file), datasetFile, values);
+    await runtime.close();
+    return report.failedRuns ? EXIT.failed : EXIT.completed;
+  }
   if (command !== 'run') throw new UsageError(`unknown command "${command}"`);
 
   const document = await readFlow(file);
@@ -91,6 +105,26 @@ async function main(argv: string[]): Promise<number> {
   if (final.status === 'failed' && final.error) process.stderr.write(`✖ ${final.error.code}: ${final.error.message}\n`);
   await runtime.close();
   return final.status === 'completed' ? EXIT.completed : final.status === 'waiting_review' ? EXIT.waiting : final.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
+}
+
+async function runEvaluation(engine: Engine, document: unknown, datasetFile: string | undefined, values: { concurrency?: string | undefined; out?: string | undefined; compare?: string | undefined; quiet?: boolean | undefined }) {
+  if (!datasetFile) throw new UsageError('missing <dataset.jsonl>');
+  let text: string;
+  try { text = await readFile(datasetFile, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${datasetFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new UsageError('--concurrency must be a whole number from 1 to 32');
+  const before = values.compare ? JSON.parse(await readFile(values.compare, 'utf8')) as EvaluationReport : undefined;
+  const dataset = parseDataset(basename(datasetFile), text);
+  const report = await evaluate(engine, document, dataset, {
+    concurrency,
+    onProgress: (done, total) => { if (!values.quiet && (done % 25 === 0 || done === total)) process.stderr.write(`  ${done}/${total}\r`); },
+  });
+  if (!values.quiet) process.stderr.write('\n');
+  const { records, ...summary } = report;
+  const failures = records.filter((r) => !r.ok).slice(0, 20).map((r) => ({ id: r.id, ...(r.error ? { error: r.error } : {}), wrong: Object.keys(r.byOutput).filter((k) => !r.byOutput[k]) }));
+  process.stdout.write(`${JSON.stringify({ ...summary, ...(before ? { changeSince: { dataset: before.dataset.sha256 === report.dataset.sha256 ? 'same' : 'DIFFERENT', ...compareReports(before, report) } } : {}), firstMisses: failures }, null, 2)}\n`);
+  if (values.out) await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
+  return report;
 }
 
 main(process.argv.slice(2)).then(

@@ -55,7 +55,10 @@ function candidates(text: string, codes: MedicalCodesService, config: { external
   // Death-certificate wording counts as the event too: 「縊死」 names the cause of a death.
   const hasInjury = confirmed.some((c) => isInjury(c.icd10)) || DEATH_CONTEXT.test(text);
   const hasDiagnosis = confirmed.some((c) => !isSymptom(c.icd10) && !isExternal(c.icd10));
+  // Several external-cause words for one event (「階段を踏み外し転落」): the general fall (転倒 W18, 転落 W19) gives way.
+  const specificExternal = confirmed.some((c) => isExternal(c.icd10) && !/^W1[89]/.test(c.icd10));
   for (const c of confirmed) {
+    if (specificExternal && /^W1[89]/.test(c.icd10)) { flagged.push({ ...c, note: 'a more specific external cause is coded' }); continue; }
     // An external cause is coded beside the injury it caused (ICD rule); 「転倒リスク」 alone is not an event.
     if (isExternal(c.icd10) && (config.externalCauses === 'never' || (config.externalCauses === 'auto' && !hasInjury))) { flagged.push({ ...c, note: 'external cause without an injury in the text' }); continue; }
     // Symptoms explained by a diagnosis are not coded.

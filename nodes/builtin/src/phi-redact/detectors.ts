@@ -9,11 +9,13 @@ export interface PhiSpan { start: number; end: number; type: PhiType }
 // mark used as a hyphen (０３ー１２３４ー５６７８), ideographic spaces.
 const D = '[0-9０-９]';
 const HY = '[-‐－ー−―]';
+/** Date separators: slashes, dots and every hyphen. */
+const DS = '[/／.．\\-‐－ー−―]';
 const SP = '[ \\u3000]';
 const NOT_DIGIT_BEFORE = '(?<![0-9０-９])';
 const NOT_DIGIT_AFTER = '(?![0-9０-９])';
 const KANJI = '一-龥々〆ヶ';
-const NAME = `[${KANJI}ァ-ヶー]{1,5}(?:${SP}[${KANJI}ァ-ヶーぁ-ん]{1,5})?`;
+const NAME = `[${KANJI}ァ-ヶー]{1,6}(?:${SP}[${KANJI}ァ-ヶーぁ-ん]{1,5})?`;
 const EN_NAME = '[A-Z][a-z]+(?:[ \\-][A-Z][a-z]+){0,2}';
 
 const digits = (s: string) => s.normalize('NFKC').replace(/\D/g, '');
@@ -43,12 +45,12 @@ function each(re: RegExp, type: PhiType, group = 0, accept: (m: RegExpExecArray,
 
 const near = (text: string, at: number, re: RegExp, width = 12) => re.test(text.slice(Math.max(0, at - width), at));
 
-const PHONE = new RegExp(`${NOT_DIGIT_BEFORE}(?:[+＋]81${HY}?${SP}?${D}{1,4}|[(（]?[0０]${D}{1,4}[)）]?)${HY}?${SP}?${D}{1,4}${HY}?${SP}?${D}{3,4}${NOT_DIGIT_AFTER}`);
+const PHONE = new RegExp(`${NOT_DIGIT_BEFORE}(?:[+＋][8８][1１]${HY}?${SP}?${D}{1,4}|[(（]?[0０]${D}{1,4}[)）]?)${HY}?${SP}?${D}{1,4}${HY}?${SP}?${D}{3,4}${NOT_DIGIT_AFTER}`);
 const PHONE_LABEL = /(TEL|Tel|tel|電話|携帯|連絡先|FAX|Fax|ＴＥＬ|☎)[^\n]{0,6}$/;
 
 const DATE_PATTERNS = [
-  new RegExp(`${NOT_DIGIT_BEFORE}${D}{4}${SP}?(?:[/／.．\\-]|年)${SP}?${D}{1,2}${SP}?(?:[/／.．\\-]|月)${SP}?${D}{1,2}日?${NOT_DIGIT_AFTER}`),
-  new RegExp(`(?:明治|大正|昭和|平成|令和|(?<![A-Za-z])[MTSHRmtshr])${SP}?(?:${D}{1,2}|元)${SP}?(?:[/／.．\\-]|年)${SP}?${D}{1,2}${SP}?(?:[/／.．\\-]|月)${SP}?${D}{1,2}日?${NOT_DIGIT_AFTER}`),
+  new RegExp(`${NOT_DIGIT_BEFORE}${D}{4}${SP}?(?:${DS}|年)${SP}?${D}{1,2}${SP}?(?:${DS}|月)${SP}?${D}{1,2}日?${NOT_DIGIT_AFTER}`),
+  new RegExp(`(?:明治|大正|昭和|平成|令和|(?<![A-Za-zＡ-Ｚａ-ｚ])[MTSHRmtshrＭＴＳＨＲ])${SP}?(?:${D}{1,2}|元)${SP}?(?:${DS}|年)${SP}?${D}{1,2}${SP}?(?:${DS}|月)${SP}?${D}{1,2}日?${NOT_DIGIT_AFTER}`),
   new RegExp(`(?:(?:明治|大正|昭和|平成|令和)${SP}?(?:${D}{1,2}|元)|${NOT_DIGIT_BEFORE}${D}{4})年${SP}?${D}{1,2}月(?!${SP}?${D})`),
   new RegExp(`${NOT_DIGIT_BEFORE}${D}{1,2}月${SP}?${D}{1,2}日`),
   // 5/12 入院: month/day without a year, only where a date is plainly meant (not 120/80 mmHg).
@@ -62,22 +64,18 @@ const ADDRESS_END = `(?=$|[\\s、。，,（(）)]|在住|に住|TEL|電話|☎)`
 const BLOCK = `(?:${D}+丁目${HY}?)?${D}+(?:番地?|${HY})(?:${D}+(?:号|${HY}${D}+)?)?`;
 
 const HONORIFIC = '(?:様|さま|さん|氏|殿|君|くん|ちゃん|先生|医師)';
-const LEADING_ROLE = /^(担当医|主治医|紹介医|前医|患者|家族|長男|長女|次男|次女|夫|妻|父|母|兄|姉|弟|妹|祖父|祖母|院長|部長|医師|看護師|ケアマネ|ケアマネージャー|担当)/;
+const LEADING_ROLE = /^(本日|昨日|今朝|同日|翌日|当院|担当医|主治医|紹介医|前医|患者|家族|長男|長女|次男|次女|夫|妻|父|母|兄|姉|弟|妹|祖父|祖母|院長|部長|医師|看護師|ケアマネ|ケアマネージャー|担当)/;
 const NAME_LABEL = '(?:氏名|患者名|患者氏名|名前|お名前|フリガナ|ふりがな|主治医|担当医|記載医|記載者|医師名|紹介医|申請者|届出者|報告医師|キーパーソン|KP|Name|Patient)';
 const SURNAME = alt(SURNAMES);
 const GIVEN = alt(GIVEN_NAMES);
-const SURNAME_INSIDE = new RegExp(SURNAME);
 const FACILITY_WORDS = '(?:大学病院|総合病院|医療センター|病院|医院|クリニック|診療所|保健所|訪問看護ステーション|介護老人保健施設|特別養護老人ホーム|老人ホーム|グループホーム)';
-const GENERIC_FACILITY = /^(当|同|前|近|他|貴|専門|総合|大|小|救急|地域|かかりつけ|紹介先|転院先|紹介元|某|〇〇|○○|市中|一般|関連|基幹|中核|療養型|精神科|県内|市内|近隣|高次)$|[のなにでへとがはをも]$/;
+const GENERIC_FACILITY = /^(当|同|前|近|他|貴|専門|総合|大|小|救急|地域|かかりつけ|紹介先|転院先|紹介元|某|〇〇|○○|市中|一般|関連|基幹|中核|療養型|精神科|県内|市内|近隣|高次)$|[のなにでへをも]$/;
 
 /** A name match, trimmed of roles written before it (担当医山田 → 山田) and checked against common nouns. */
 function pushName(text: string, start: number, end: number, push: (s: number, e: number, t: PhiType) => void) {
   let s = start;
   const lead = LEADING_ROLE.exec(text.slice(s, end));
   if (lead && end - s > lead[0].length) s += lead[0].length;
-  // Words run into the name (本日山田様): start at a known surname when there is one inside.
-  const surname = SURNAME_INSIDE.exec(text.slice(s, end));
-  if (surname && surname.index > 0) s += surname.index;
   const value = text.slice(s, end).trim();
   if (!value || NOT_NAMES.test(value)) return;
   push(s, s + text.slice(s, end).trimEnd().length, 'name');
@@ -90,7 +88,7 @@ export const DETECTORS: Detector[] = [
     (m, text) => validMyNumber(digits(m[0])) || near(text, m.index, /(マイナンバー|個人番号|My ?Number)/i, 16)),
   each(PHONE, 'phone', 0, (m, text) => {
     const n = digits(m[0]);
-    const international = /[+＋]81/.test(m[0]);
+    const international = /^[+＋]/.test(m[0]);
     if (international ? n.length < 11 || n.length > 12 : n.length < 10 || n.length > 11) return false;
     // Ten or eleven bare digits are a phone number only as a mobile (0X0) or where the note says so.
     return /[-‐－ー−―()（）]/.test(m[0]) || /^0[5789]0/.test(n) || near(text, m.index, PHONE_LABEL);
@@ -128,6 +126,11 @@ export const DETECTORS: Detector[] = [
   // Names: before an honorific, after a label, a common surname with a given name, English titles.
   (text, push) => {
     for (const m of text.matchAll(new RegExp(`(${NAME})${SP}?${HONORIFIC}`, 'g'))) pushName(text, m.index, m.index + m[1]!.length, push);
+    // Patient header lines: 「ID：123456　釘宮　幸子　74歳」 — the words after the ID are the name.
+    for (const m of text.matchAll(new RegExp(`(?:患者ID|ID|ＩＤ|カルテ番号)${SP}?[:：]?${SP}?[A-Za-zＡ-Ｚ]{0,3}${HY}?[0-9０-９]{4,12}${SP}+([${KANJI}]{1,6}(?:${SP}[${KANJI}ぁ-んァ-ヶ]{1,5})?)(?=${SP}|$|\\n)`, 'g'))) {
+      const at = m.index + m[0].lastIndexOf(m[1]!);
+      pushName(text, at, at + m[1]!.length, push);
+    }
     for (const m of text.matchAll(new RegExp(`${NAME_LABEL}${SP}?[:：は]?${SP}?(${NAME}|${EN_NAME})`, 'g'))) {
       const at = m.index + m[0].lastIndexOf(m[1]!);
       pushName(text, at, at + m[1]!.length, push);
@@ -145,7 +148,7 @@ export const DETECTORS: Detector[] = [
     for (const m of text.matchAll(new RegExp(`([${KANJI}ァ-ヶーA-Za-zＡ-Ｚａ-ｚぁ-ん]{1,15}?)${FACILITY_WORDS}`, 'g'))) {
       // Trim hiragana particles before the name: 「近くのさくら病院」 keeps 「さくら病院」 only if it stands alone.
       let prefix = m[1]!;
-      const particle = prefix.search(/[のにでへとがはをもや](?=[^のにでへとがはをもや]*$)/);
+      const particle = prefix.search(/[のにでへを](?=[^のにでへを]*$)/);
       let start = m.index;
       if (particle >= 0) { start += particle + 1; prefix = prefix.slice(particle + 1); }
       if (!prefix || GENERIC_FACILITY.test(prefix)) continue;
