@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { builtinNodes } from '@medflow/nodes-builtin';
 import { createApp } from './api/app.js';
 import type { ServerConfig } from './config.js';
-import { Engine, NodeRegistry, ResourcePools } from './engine/index.js';
+import { Engine, NodeRegistry, NullJournal, ResourcePools } from './engine/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { RunService } from './runs/run-service.js';
 import { StoreJournal } from './runs/store-journal.js';
@@ -20,6 +20,7 @@ import { checkEgress } from './compliance/egress-policy.js';
 import { EncryptedStore } from './compliance/encrypted-store.js';
 import { loadKeyring } from './compliance/keyring.js';
 import { StorePhiVault } from './compliance/phi-vault.js';
+import { EvaluationService } from './evaluation/evaluation-service.js';
 import { purgeExpiredPayloads } from './compliance/retention.js';
 import type { RouteTable } from './api/secure-router.js';
 import { ReviewService } from './reviews/review-service.js';
@@ -65,6 +66,9 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const workflows = new WorkflowService(store, engine, (document) => checkEgress(document, (t, v) => registry.get(t, v), security.egress));
   const runs = new RunService(store, engine, workflows, logger);
   const reviews = new ReviewService(store, runs, audit, logger);
+  // Evaluation runs are many and synthetic: an engine of their own keeps them out of the run history.
+  const evaluations = new EvaluationService(store, new Engine({ registry, journal: new NullJournal(), pools: new ResourcePools(config.pools), services: () => services }), logger);
+  await evaluations.markInterrupted();
   reviews.attach(engine);
   const resumedRuns = await runs.recoverInterrupted();
   const reconciled = await reviews.reconcile();
@@ -88,7 +92,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
 
   const oidcClient = security.oidc ? new OidcClient({ ...security.oidc, redirectUri: security.oidc.redirectUri ?? '' }) : undefined;
   const app = createApp({
-    engine, store, workflows, runs, reviews, phiVault, logger, version: VERSION, runtime, users, sessions, audit, security,
+    engine, store, workflows, runs, reviews, phiVault, evaluations, logger, version: VERSION, runtime, users, sessions, audit, security,
     setupToken, ...(oidcClient && security.oidc ? { oidc: new OidcSignIn(oidcClient, security.oidc, users) } : {}),
     maxUploadBytes: config.maxUploadBytes, maxJsonBytes: config.maxJsonBytes, templates: new TemplateLibrary(config.templatesDir),
     ...(config.editorDir ? { editorDir: config.editorDir } : {}),
@@ -118,6 +122,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     async close() {
       clearInterval(retentionTimer);
       clearInterval(reviewTimer);
+      await evaluations.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       // Runs still executing stay "running" in the store and resume at the next start.

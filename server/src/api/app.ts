@@ -16,6 +16,8 @@ import { usersRouter } from './users-router.js';
 import { reviewsRouter } from './reviews-router.js';
 import type { ReviewService } from '../reviews/review-service.js';
 import type { StorePhiVault } from '../compliance/phi-vault.js';
+import type { EvaluationService } from '../evaluation/evaluation-service.js';
+import { evaluationsRouter } from './evaluations-router.js';
 import type { OidcSignIn } from '../auth/oidc/oidc-sign-in.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../logger.js';
@@ -46,6 +48,7 @@ export interface AppDeps {
   runs: RunService;
   reviews: ReviewService;
   phiVault: StorePhiVault;
+  evaluations: EvaluationService;
   logger: Logger;
   version: string;
   maxUploadBytes: number;
@@ -93,6 +96,9 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
   const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, blobs: deps.store.blobs, maxUploadBytes: deps.maxUploadBytes, lookup, phiVault: deps.phiVault });
   api.use('/workflows', workflowRuns);
   api.use('/workflows', workflowsRouter(table, audit, deps.workflows));
+  const evaluationRoutes = evaluationsRouter(table, audit, deps.workflows, deps.evaluations);
+  api.use('/workflows', evaluationRoutes.perWorkflow);
+  api.use('/evaluations', evaluationRoutes.byId);
   api.use('/runs', runs);
   api.use('/reviews', reviewsRouter({ table, audit, reviews: deps.reviews, runs: deps.runs, blobs: deps.store.blobs, lookup }));
   api.use('/templates', templatesRouter(table, audit, deps.templates));

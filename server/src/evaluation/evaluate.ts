@@ -41,7 +41,13 @@ const stableHash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)
 export async function evaluate(engine: Engine, document: unknown, dataset: Dataset, options: EvaluationOptions = {}): Promise<EvaluationReport> {
   const plan = engine.planOrThrow(document);
   const concurrency = Math.max(1, Math.min(32, options.concurrency ?? 4));
+  // The score kind comes from the labels' shape; an empty list says nothing, so look for one that does.
   const scorers = new Map<string, OutputScorer>();
+  for (const record of dataset.records) {
+    for (const [name, expected] of Object.entries(record.expected)) {
+      if (!scorers.has(name) && !(Array.isArray(expected) && expected.length === 0)) scorers.set(name, new OutputScorer(metricKindOf(expected)));
+    }
+  }
   const outcomes: RecordOutcome[] = new Array(dataset.records.length);
   const started = Date.now();
   let next = 0;
@@ -71,7 +77,7 @@ export async function evaluate(engine: Engine, document: unknown, dataset: Datas
     const byOutput: Record<string, boolean> = {};
     for (const [name, expected] of Object.entries(record.expected)) {
       let scorer = scorers.get(name);
-      if (!scorer) scorers.set(name, scorer = new OutputScorer(metricKindOf(expected)));
+      if (!scorer) scorers.set(name, scorer = new OutputScorer('codes'));
       byOutput[name] = scorer.add(expected, final?.outputs?.[name]);
     }
     outcomes[index] = {

@@ -23,6 +23,8 @@ export const COLLECTIONS = {
   reviews: { indexes: ['runId', 'status', 'workflowId', 'createdAt'] },
   /** Re-identification tables of PHI redaction, by run (entries encrypted). */
   phi_vault: { indexes: ['runId'] },
+  /** Evaluation reports of workflows over labelled datasets. */
+  evaluations: { indexes: ['workflowId', 'createdAt', 'status'] },
 } satisfies Record<string, CollectionSpec>;
 
 export type CollectionName = keyof typeof COLLECTIONS;
