@@ -40,16 +40,19 @@ export class EvaluationService {
     await this.rows.insert(record);
     const abort = new AbortController();
     this.running.set(record.id, abort);
+    // Progress and the final report are written in order, so a late progress write cannot undo `completed`.
+    let writes: Promise<unknown> = Promise.resolve();
+    const save = (row: EvaluationRecord) => { writes = writes.then(() => this.rows.put(row)).catch((error: Error) => this.logger.warn('evaluation not saved', { id: row.id, error: error.message })); return writes; };
     let lastSaved = 0;
     void evaluate(this.engine, input.document, input.dataset, {
       concurrency: input.concurrency, signal: abort.signal,
       onProgress: (done, total) => {
         record.progress = { done, total };
-        if (Date.now() - lastSaved > 1000) { lastSaved = Date.now(); void this.rows.put({ ...record }).catch(() => {}); }
+        if (Date.now() - lastSaved > 1000) { lastSaved = Date.now(); void save({ ...record }); }
       },
     }).then(
-      (report) => this.rows.put({ ...record, status: 'completed', progress: { done: report.dataset.records, total: report.dataset.records }, report }),
-      (error: Error) => { this.logger.warn('evaluation failed', { id: record.id, error: error.message }); return this.rows.put({ ...record, status: 'failed', error: error.message }); },
+      (report) => save({ ...record, status: 'completed', progress: { done: report.dataset.records, total: report.dataset.records }, report }),
+      (error: Error) => { this.logger.warn('evaluation failed', { id: record.id, error: error.message }); return save({ ...record, status: 'failed', error: error.message }); },
     ).finally(() => this.running.delete(record.id));
     return record;
   }

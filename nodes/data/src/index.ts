@@ -1,0 +1,3 @@
+export { normalize, normalizeKey, type Normalized } from './normalize.js';
+export { DictionaryMatcher, type DictionaryTerm } from './matcher.js';
+export { BUNDLED_TABLES_DIR, canonicalCode, CodeTableError, CodeTables, loadCodeTables } from './tables.js';
