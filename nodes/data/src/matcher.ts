@@ -8,7 +8,13 @@ export interface DictionaryTerm {
   icd10: string[];
 }
 
-interface Entry { key: string; term: string; kind: DictionaryTerm['kind']; icd10: string[] }
+interface Entry {
+  key: string; term: string; kind: DictionaryTerm['kind']; icd10: string[];
+  /** Whether the expression begins / ends with a Latin letter or digit, and so must stand as a whole word there. */
+  latinStart: boolean; latinEnd: boolean;
+}
+
+const LATIN = /[a-z0-9]/i;
 
 const isWordChar = (c: string | undefined) => !!c && /[A-Za-z0-9]/.test(c.normalize('NFKC'));
 
@@ -32,7 +38,7 @@ export class DictionaryMatcher {
       // The same expression listed for several codes is ambiguous: keep every code, first listed first.
       // Official titles come last in the term list, so a synonym's kind wins for the same words.
       if (prev) { for (const c of t.icd10) if (!prev.icd10.includes(c)) prev.icd10.push(c); continue; }
-      const entry: Entry = { key, term: t.term, kind: t.kind, icd10: [...t.icd10] };
+      const entry: Entry = { key, term: t.term, kind: t.kind, icd10: [...t.icd10], latinStart: LATIN.test(key[0]!), latinEnd: LATIN.test(key[key.length - 1]!) };
       merged.set(id, entry);
       const index = caseSensitive ? this.exact : this.folded;
       const first = key[0]!;
@@ -75,13 +81,7 @@ export class DictionaryMatcher {
 
   /** Latin-letter terms must stand as whole words: 「DM」 but not 「DMAT」, 「MI」 but not 「MIC」. */
   private bounded(original: string, n: Normalized, i: number, e: Entry): boolean {
-    if (!/[a-z0-9]/i.test(e.key[0]!) && !/[a-z0-9]/i.test(e.key[e.key.length - 1]!)) return true;
-    const start = n.starts[i]!;
-    const end = n.ends[i + e.key.length - 1]!;
-    const before = original.slice(0, start).at(-1);
-    const after = original[end];
-    const latinStart = /[a-z0-9]/i.test(e.key[0]!);
-    const latinEnd = /[a-z0-9]/i.test(e.key[e.key.length - 1]!);
-    return !(latinStart && isWordChar(before)) && !(latinEnd && isWordChar(after));
+    if (e.latinStart && isWordChar(original[n.starts[i]! - 1])) return false;
+    return !(e.latinEnd && isWordChar(original[n.ends[i + e.key.length - 1]!]));
   }
 }
