@@ -32,6 +32,7 @@ describe('code tables', () => {
     expect(tables.search('icd10', '心房細動')[0]?.code).toBe('I48.9');
     expect(tables.search('icd11', '心房細動')[0]?.code).toBe('BC81.3');
     expect(tables.search('icd10', 'pneumonia').map((e) => e.code)).toContain('J18.9');
+    expect(tables.search('icd10', 'ami')[0]?.code).toBe('I21.9');
   });
 
   it('finds physicians\' expressions with spans into the original text, longest first', () => {

@@ -108,7 +108,8 @@ export class CodeTables implements MedicalCodesService {
     for (const t of terms) {
       if (t.kind === 'ignore') continue;
       const e = this.icd10.get(t.icd10[0]!)!;
-      const key = normalizeKey(t.term, { kana: t.kind !== 'abbr', lower: t.kind !== 'abbr' });
+      // Search is by what a person types, case-insensitive: 「ami」 finds AMI.
+      const key = normalizeKey(t.term);
       this.searchIndex.icd10.push({ key, entry: e });
       for (const m of e.mapped) this.searchIndex.icd11.push({ key, entry: this.icd11.get(m)! });
     }
