@@ -31,12 +31,14 @@ function candidates(text: string, codes: MedicalCodesService, config: { external
   const mentions = codes.findMentions(text);
   const all: CodedDiagnosis[] = mentions.map((m) => {
     let icd10 = m.icd10[0]!;
-    const entry0 = codes.lookup('icd10', icd10);
-    if (entry0?.externalCause && !icd10.includes('.')) {
-      const sentence = text.slice(Math.max(0, text.lastIndexOf('。', m.start) + 1), (text.indexOf('。', m.end) + 1 || text.length + 1) - 1);
+    let entry = codes.lookup('icd10', icd10)!;
+    // An external-cause category takes the place of occurrence, read from its sentence, as 4th character.
+    if (entry.externalCause && !icd10.includes('.')) {
+      const sentenceEnd = text.indexOf('。', m.end);
+      const sentence = text.slice(text.lastIndexOf('。', m.start) + 1, sentenceEnd < 0 ? text.length : sentenceEnd);
       icd10 = `${icd10}.${placeOfOccurrence(sentence)}`;
+      entry = codes.lookup('icd10', icd10)!;
     }
-    const entry = codes.lookup('icd10', icd10)!;
     const ambiguous = m.icd10.length > 1;
     return {
       icd10, icd11: entry.mapped, title: entry.title,
