@@ -10,6 +10,8 @@ export default defineConfig({
       '@medflow/sdk': src('./nodes/sdk/src/index.ts'),
       '@medflow/data': src('./nodes/data/src/index.ts'),
       '@medflow/nodes-builtin': src('./nodes/builtin/src/index.ts'),
+      '@medflow/sandbox': src('./nodes/sandbox/src/index.ts'),
+      '@medflow/create-node': src('./nodes/create-node/src/index.ts'),
     },
   },
   test: {

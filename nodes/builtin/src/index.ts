@@ -1,4 +1,5 @@
 import type { AnyNodeDefinition } from '@medflow/sdk';
+import code from './code/index.js';
 import condition from './condition/index.js';
 import delay from './delay/index.js';
 import extract from './extract/index.js';
@@ -17,7 +18,7 @@ import template from './template/index.js';
 import textInput from './text-input/index.js';
 import transcribe from './transcribe/index.js';
 
-export { condition, delay, extract, fileInput, httpRequest, icdCoder, phiRedact, jsonOutput, llm, merge, normalizeText, ocr, review, switchNode, template, textInput, transcribe };
+export { code, condition, delay, extract, fileInput, httpRequest, icdCoder, phiRedact, jsonOutput, llm, merge, normalizeText, ocr, review, switchNode, template, textInput, transcribe };
 export { ReviewDecisionSchema, type ReviewDecision } from './review/index.js';
 export { draftFields, reviewSources, type ReviewField, type ReviewSource } from './review/review-data.js';
 export type { CodedDiagnosis } from './icd-coder/index.js';
@@ -26,4 +27,4 @@ export { locateQuote } from './extract/locate.js';
 export { parseTemplate, renderTemplate, templateVariables, TemplateSyntaxError } from './template/render.js';
 
 /** Every built-in node, for registering in one call. */
-export const builtinNodes: AnyNodeDefinition[] = [textInput, fileInput, normalizeText, template, llm, extract, transcribe, ocr, condition, switchNode, merge, delay, jsonOutput, httpRequest, review, icdCoder, phiRedact] as unknown as AnyNodeDefinition[];
+export const builtinNodes: AnyNodeDefinition[] = [textInput, fileInput, normalizeText, template, llm, extract, transcribe, ocr, condition, switchNode, merge, delay, jsonOutput, httpRequest, review, icdCoder, phiRedact, code] as unknown as AnyNodeDefinition[];

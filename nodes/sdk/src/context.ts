@@ -1,5 +1,5 @@
 import type { FileService } from './files.js';
-import type { HttpService, LlmService, MedicalCodesService, OcrService, PhiVaultService, TranscriptionService } from './services.js';
+import type { CodeRunnerService, HttpService, LlmService, MedicalCodesService, OcrService, PhiVaultService, TranscriptionService } from './services.js';
 
 /**
  * Services the server hands to nodes. Extended by declaration merging where a service is defined:
@@ -15,6 +15,7 @@ export interface NodeServices {
   http: HttpService;
   codes: MedicalCodesService;
   phiVault: PhiVaultService;
+  code: CodeRunnerService;
 }
 
 export interface NodeLogger {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { NodeContext } from './context.js';
 import type { LocalizedText } from './i18n.js';
+import type { NodeOrigin } from './package-manifest.js';
 import type { Incoming, PortSpec } from './ports.js';
 
 export type NodeCategory = 'input' | 'output' | 'logic' | 'text' | 'ai' | 'medical' | 'review' | 'utility' | 'custom';
@@ -106,6 +107,13 @@ export interface NodeDefinition<C extends z.ZodType = z.ZodType, I extends Ports
    * what flows on is the physician's decision, not the model's draft.
    */
   confirmedOutputs?: string[];
+  /** Set for nodes from an installed package: they run in the sandbox, and workflows pin the package version. */
+  origin?: NodeOrigin;
+  /**
+   * The config's JSON Schema when `config` was itself built from one (sandboxed nodes describe their
+   * config inside the sandbox); shown to the editor as is instead of being derived from `config`.
+   */
+  configJsonSchema?: Record<string, unknown>;
   execute(ctx: NodeContext<z.output<C>>, inputs: InputValues<I>): Promise<OutputValues<O>>;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_CAPABILITIES, DEFAULT_LIMITS, type AnyNodeDefinition, type NodeCapabilities, type NodeDisplay, type NodeLimits } from './define-node.js';
 import type { LocalizedText } from './i18n.js';
+import type { NodeOrigin } from './package-manifest.js';
 import { kindLineage, type PortSpec } from './ports.js';
 
 export interface PortDescription {
@@ -26,6 +27,8 @@ export interface NodeTypeDescription {
   capabilities: NodeCapabilities;
   limits: NodeLimits;
   role?: 'input' | 'output';
+  /** Present for nodes from an installed package (they run sandboxed). */
+  origin?: NodeOrigin;
 }
 
 function describePort(spec: PortSpec): PortDescription {
@@ -57,9 +60,10 @@ export function describeNode(def: AnyNodeDefinition, options: { latest: boolean 
     inputs: mapPorts(def.inputs),
     outputs: mapPorts(def.outputs),
     dynamicOutputs: typeof def.dynamicOutputs === 'function',
-    configSchema: z.toJSONSchema(def.config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    configSchema: def.configJsonSchema ?? z.toJSONSchema(def.config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     capabilities: { ...DEFAULT_CAPABILITIES, ...def.capabilities },
     limits: { ...DEFAULT_LIMITS, ...def.limits },
     ...(def.role ? { role: def.role } : {}),
+    ...(def.origin ? { origin: def.origin } : {}),
   };
 }

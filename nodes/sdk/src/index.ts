@@ -10,4 +10,6 @@ export * from './define-node.js';
 export * from './describe-node.js';
 export * from './workflow.js';
 export * from './run.js';
+export * from './package-manifest.js';
+export * from './sandbox-guest.js';
 export { z } from 'zod';

@@ -178,3 +178,22 @@ export interface MedicalCodesService {
 export interface PhiVaultService {
   keep(request: { runId: string; nodeId: string; entries: Array<{ token: string; type: string; value: string }> }): Promise<{ vaultId: string }>;
 }
+
+export interface CodeRunRequest {
+  /** The body of `async function (input) { … }`, as the user wrote it. */
+  source: string;
+  input: unknown;
+  /** CPU time the code may use; the server caps it. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Receives the code's console output. */
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/**
+ * Runs JavaScript a user wrote in the editor, in the same isolated-vm sandbox as third-party nodes:
+ * no Node.js, no files, no network, bounded memory and time, a fresh context per run.
+ */
+export interface CodeRunnerService {
+  run(request: CodeRunRequest): Promise<unknown>;
+}

@@ -29,6 +29,12 @@ export const WorkflowNodeSchema = z.object({
   config: z.record(z.string(), z.unknown()).default({}),
   position: z.object({ x: z.number().finite(), y: z.number().finite() }).default({ x: 0, y: 0 }),
   settings: NodeSettingsSchema.optional(),
+  /**
+   * For nodes from an installed package: the package version the node runs with (`name@1.2.3`). The
+   * server fills it in when the node is first saved and keeps it across saves, so installing a newer
+   * version never changes what an existing workflow does.
+   */
+  package: z.string().max(260).regex(/^(@[a-z0-9][a-z0-9-._~]*\/)?[a-z0-9][a-z0-9-._~]*@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'must look like "name@1.2.3"').optional(),
 });
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { loadCodeTables } from '@medflow/data';
+import { CodeSandbox } from '@medflow/sandbox';
 import { SuspendSignal, type AnyNodeDefinition, type FileRef, type NodeContext, type NodeServices, type ResumeInfo } from '@medflow/sdk';
 
 /** Unit tests get the real code tables but no AI services; the AI nodes are tested against the real ones in test/integration. */
@@ -26,6 +27,7 @@ export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: R
       ocr: none('ocr') as NodeServices['ocr'],
       http: none('http') as NodeServices['http'],
       codes: loadCodeTables(),
+      code: codeSandbox(),
       phiVault: { async keep(r) { vault.set(`${r.runId}/${r.nodeId}`, r.entries); return { vaultId: `${r.runId}/${r.nodeId}` }; } },
     },
     runInputs,
@@ -39,3 +41,9 @@ export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: R
 export const vault = new Map<string, unknown>();
 
 export const incoming = (node: string, value: unknown, port = 'out') => ({ from: { node, port }, value });
+
+let sharedCodeSandbox: CodeSandbox | undefined;
+/** The real sandbox for code nodes (isolated-vm), shared by the tests of one worker. */
+function codeSandbox(): CodeSandbox {
+  return (sharedCodeSandbox ??= new CodeSandbox());
+}

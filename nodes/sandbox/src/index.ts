@@ -1,0 +1,11 @@
+export { PackageSandbox, type PackageSandboxOptions } from './package-sandbox.js';
+export { CodeSandbox, DEFAULT_CODE_POLICY, type CodeRunRequest, type CodeSandboxPolicy } from './code-sandbox.js';
+export { sandboxedDefinitions, descriptionProblems } from './sandboxed-node.js';
+export { grantedServices, hostCallHandler } from './host-services.js';
+export { parseDescriptions, type GuestNodeDescription } from './description.js';
+export { effectiveLimits, DEFAULT_SANDBOX_POLICY, type SandboxLimits, type SandboxPolicy } from './limits.js';
+export { SandboxErrorCodes } from './errors.js';
+export { parseUntrustedJson } from './safe-json.js';
+export type { HostCallHandler } from './guest-slot.js';
+export { readPackageArchive, writePackageArchive, integrityOf, ArchiveError, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
+export { inspectPackage, readPackageJson, PackageProblem, MAX_BUNDLE_BYTES, type PackageInspection } from './inspect-package.js';
