@@ -1,3 +1,4 @@
+import type { SandboxPolicy } from '@medflow/sandbox';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
@@ -43,6 +44,12 @@ export const ConfigSchema = z.object({
   MEDFLOW_INTERNAL_HOSTS: z.string().default(''),
   MEDFLOW_HTTP_ALLOWED_HOSTS: z.string().default(''),
   MEDFLOW_CODE_TABLES_DIR: z.string().min(1).optional(),
+  MEDFLOW_SANDBOX_MEMORY_MB: z.coerce.number().int().min(8).max(4096).default(128),
+  MEDFLOW_SANDBOX_CPU_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  MEDFLOW_SANDBOX_WALL_MS: z.coerce.number().int().min(100).max(24 * 3_600_000).default(300_000),
+  MEDFLOW_SANDBOX_POOL: z.coerce.number().int().min(1).max(64).default(2),
+  MEDFLOW_NODE_REGISTRY: z.url({ protocol: /^https?$/, error: "the URL of the hospital's npm registry, e.g. https://npm.hospital.local/" }).optional(),
+  MEDFLOW_MAX_PACKAGE_MB: z.coerce.number().min(1).max(200).default(20),
   MEDFLOW_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. https://medflow.hospital.local' }).optional(),
   MEDFLOW_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: 'the issuer URL of the identity provider' }).optional(),
   MEDFLOW_OIDC_CLIENT_ID: z.string().min(1).max(200).optional(),
@@ -88,6 +95,8 @@ export interface ServerConfig {
   editorDir?: string;
   templatesDir: string;
   runtime: RuntimeConfig;
+  /** Third-party node packages: sandbox ceilings, the registry to install from, archive size. */
+  packages: { policy: SandboxPolicy; registryUrl?: string; maxArchiveBytes: number };
   security: SecurityConfig;
 }
 
@@ -120,6 +129,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       ocrWorkers: c.MEDFLOW_OCR_WORKERS ?? availableParallelism(),
       httpAllowedHosts: list(c.MEDFLOW_HTTP_ALLOWED_HOSTS),
       ...(c.MEDFLOW_CODE_TABLES_DIR ? { codeTablesDir: resolve(c.MEDFLOW_CODE_TABLES_DIR) } : {}),
+      codeSandbox: { memoryMb: Math.min(64, c.MEDFLOW_SANDBOX_MEMORY_MB), maxCpuMs: Math.min(30_000, c.MEDFLOW_SANDBOX_CPU_MS), maxOutputChars: 8_000_000, poolSize: c.MEDFLOW_SANDBOX_POOL },
+    },
+    packages: {
+      policy: { memoryMb: c.MEDFLOW_SANDBOX_MEMORY_MB, cpuMs: c.MEDFLOW_SANDBOX_CPU_MS, wallMs: c.MEDFLOW_SANDBOX_WALL_MS, maxOutputChars: 8_000_000, poolSize: c.MEDFLOW_SANDBOX_POOL },
+      ...(c.MEDFLOW_NODE_REGISTRY ? { registryUrl: c.MEDFLOW_NODE_REGISTRY } : {}),
+      maxArchiveBytes: Math.round(c.MEDFLOW_MAX_PACKAGE_MB * 1024 * 1024),
     },
     security: {
       ...(c.MEDFLOW_SETUP_TOKEN ? { setupToken: c.MEDFLOW_SETUP_TOKEN } : {}),

@@ -12,6 +12,7 @@ import { createFileService } from './services/file-service.js';
 import { openStore, type DocumentStore } from './store/index.js';
 import { TemplateLibrary } from './templates/template-library.js';
 import { WorkflowService } from './workflows/workflow-service.js';
+import { PackageService } from './packages/package-service.js';
 import { randomBytes } from 'node:crypto';
 import { SessionService } from './auth/session-service.js';
 import { UserService } from './auth/user-service.js';
@@ -62,8 +63,11 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const runtime = createRuntime(config.runtime, logger);
   const phiVault = new StorePhiVault(store);
   const services = runtime.services(files, phiVault);
+  const packages = new PackageService(store, registry, config.packages, logger);
+  const packageLoad = await packages.loadEnabled();
+  if (packageLoad.loaded || packageLoad.failed) logger.info('node packages loaded', { ...packageLoad });
   const engine = new Engine({ registry, journal: new StoreJournal(store), pools: new ResourcePools(config.pools), services: () => services });
-  const workflows = new WorkflowService(store, engine, (document) => checkEgress(document, (t, v) => registry.get(t, v), security.egress));
+  const workflows = new WorkflowService(store, engine, (document) => checkEgress(document, (t, v, pin) => registry.get(t, v, pin), security.egress));
   const runs = new RunService(store, engine, workflows, logger);
   const reviews = new ReviewService(store, runs, audit, logger);
   // Evaluation runs are many and synthetic: an engine of their own keeps them out of the run history.
@@ -92,7 +96,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
 
   const oidcClient = security.oidc ? new OidcClient({ ...security.oidc, redirectUri: security.oidc.redirectUri ?? '' }) : undefined;
   const app = createApp({
-    engine, store, workflows, runs, reviews, phiVault, evaluations, logger, version: VERSION, runtime, users, sessions, audit, security,
+    engine, store, workflows, runs, reviews, phiVault, evaluations, packages, maxPackageBytes: config.packages.maxArchiveBytes, logger, version: VERSION, runtime, users, sessions, audit, security,
     setupToken, ...(oidcClient && security.oidc ? { oidc: new OidcSignIn(oidcClient, security.oidc, users) } : {}),
     maxUploadBytes: config.maxUploadBytes, maxJsonBytes: config.maxJsonBytes, templates: new TemplateLibrary(config.templatesDir),
     ...(config.editorDir ? { editorDir: config.editorDir } : {}),
@@ -127,6 +131,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
       await new Promise<void>((resolve) => http.close(() => resolve()));
       // Runs still executing stay "running" in the store and resume at the next start.
       await store.close();
+      packages.close();
       await runtime.close();
     },
   };

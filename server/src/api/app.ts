@@ -18,6 +18,8 @@ import type { ReviewService } from '../reviews/review-service.js';
 import type { StorePhiVault } from '../compliance/phi-vault.js';
 import type { EvaluationService } from '../evaluation/evaluation-service.js';
 import { evaluationsRouter } from './evaluations-router.js';
+import { packagesRouter } from './packages-router.js';
+import type { PackageService } from '../packages/package-service.js';
 import type { OidcSignIn } from '../auth/oidc/oidc-sign-in.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../logger.js';
@@ -49,6 +51,8 @@ export interface AppDeps {
   reviews: ReviewService;
   phiVault: StorePhiVault;
   evaluations: EvaluationService;
+  packages: PackageService;
+  maxPackageBytes: number;
   logger: Logger;
   version: string;
   maxUploadBytes: number;
@@ -92,7 +96,7 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
     cookies: { secure: deps.security.cookieSecure }, ...(deps.setupToken ? { setupToken: deps.setupToken } : {}), ...(deps.oidc ? { oidc: deps.oidc } : {}),
   }));
   api.use(catalogueRouter(table, audit, deps.engine, deps.store, deps.version));
-  const lookup = (type: string, version: number) => deps.engine.registry.get(type, version);
+  const lookup = (type: string, version: number, pin?: string) => deps.engine.registry.get(type, version, pin);
   const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, blobs: deps.store.blobs, maxUploadBytes: deps.maxUploadBytes, lookup, phiVault: deps.phiVault });
   api.use('/workflows', workflowRuns);
   api.use('/workflows', workflowsRouter(table, audit, deps.workflows));
@@ -105,6 +109,7 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
   api.use('/models', modelsRouter(table, audit, deps.runtime));
   api.use('/users', usersRouter(table, audit, deps.users, deps.sessions));
   api.use('/audit', auditRouter(table, audit));
+  api.use('/admin/packages', packagesRouter(table, audit, deps.packages, deps.maxPackageBytes));
   api.use('/admin', adminRouter({ table, audit, store: deps.store, isLiveRun: (id) => deps.engine.isActive(id), retentionDays: deps.security.retentionDays, egressPolicy: deps.security.egress.mode, ...(deps.security.oidc ? { oidcIssuer: deps.security.oidc.issuer } : {}) }));
   api.use(notFoundRoute);
   app.use('/api', api);

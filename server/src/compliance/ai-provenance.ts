@@ -1,6 +1,7 @@
 import { DEFAULT_CAPABILITIES, type AnyNodeDefinition, type WorkflowDocument } from '@medflow/sdk';
 
-export type NodeLookup = (type: string, version: number) => AnyNodeDefinition | undefined;
+/** A node definition by type and version; `pin` (`name@1.2.3`) selects an installed package's version. */
+export type NodeLookup = (type: string, version: number, pin?: string) => AnyNodeDefinition | undefined;
 
 /** A node whose model made (or machine-read) a value. */
 export interface AiSource { nodeId: string; type: string; kind: 'generates' | 'recognises'; title: { ja: string; en: string } }
@@ -18,7 +19,7 @@ export interface Provenance {
  * `confirmed` can name further nodes whose outputs a person confirmed.
  */
 export function aiProvenance(doc: WorkflowDocument, lookup: NodeLookup, confirmed: ReadonlySet<string> = new Set()): Map<string, Provenance> {
-  const defs = new Map(doc.nodes.map((n) => [n.id, lookup(n.type, n.typeVersion)]));
+  const defs = new Map(doc.nodes.map((n) => [n.id, lookup(n.type, n.typeVersion, n.package)]));
   const incoming = new Map<string, string[]>();
   for (const e of doc.edges) {
     // A confirmed output (a review gate's approved values) carries the physician's decision, not a draft.
@@ -54,7 +55,7 @@ export function aiProvenance(doc: WorkflowDocument, lookup: NodeLookup, confirme
 export function outputProvenance(doc: WorkflowDocument, lookup: NodeLookup, byNode: Map<string, Provenance> = aiProvenance(doc, lookup)): Record<string, Provenance & { nodeId: string }> {
   const out: Record<string, Provenance & { nodeId: string }> = {};
   for (const n of doc.nodes) {
-    const def = lookup(n.type, n.typeVersion);
+    const def = lookup(n.type, n.typeVersion, n.package);
     if (def?.role !== 'output' || !def.runOutputName) continue;
     let name: string;
     try { name = def.runOutputName(def.config.parse(n.config)); } catch { continue; }

@@ -13,7 +13,7 @@ export interface EgressPolicy {
   internalHosts: string[];
 }
 
-type Lookup = (type: string, version: number) => AnyNodeDefinition | undefined;
+type Lookup = (type: string, version: number, pin?: string) => AnyNodeDefinition | undefined;
 type Egress = 'none' | 'internal' | 'external';
 
 function hostsOf(url: string): string[] {
@@ -41,7 +41,7 @@ export function checkEgress(raw: unknown, lookup: Lookup, policy: EgressPolicy):
   const parsed = WorkflowDocumentSchema.safeParse(raw);
   if (!parsed.success) return [];
   const doc: WorkflowDocument = parsed.data;
-  const defs = new Map(doc.nodes.map((n) => [n.id, lookup(n.type, n.typeVersion)]));
+  const defs = new Map(doc.nodes.map((n) => [n.id, lookup(n.type, n.typeVersion, n.package)]));
   const title = (id: string) => `${defs.get(id)?.display.title.ja ?? doc.nodes.find((n) => n.id === id)?.type} (${id})`;
   const problems: Problem[] = [];
 

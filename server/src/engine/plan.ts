@@ -50,7 +50,12 @@ export function planWorkflow(raw: unknown, registry: NodeRegistry): PlanResult {
       return;
     }
     known.add(node.id);
-    const def = registry.get(node.type, node.typeVersion);
+    const def = registry.get(node.type, node.typeVersion, node.package);
+    if (!def && node.package) {
+      const installed = registry.packageVersions(node.type);
+      problems.push({ code: 'PACKAGE_NOT_INSTALLED', path: at('.package'), nodeId: node.id, message: `${node.type} needs package ${node.package}, which is not installed${installed.length ? ` (installed: ${installed.join(', ')})` : ''}` });
+      return;
+    }
     if (!def) {
       const versions = registry.versions(node.type);
       problems.push(versions.length

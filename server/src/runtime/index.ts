@@ -1,4 +1,5 @@
 import { loadCodeTables } from '@medflow/data';
+import { CodeSandbox, DEFAULT_CODE_POLICY, type CodeSandboxPolicy } from '@medflow/sandbox';
 import { createHttpService } from './http-service.js';
 import { availableParallelism } from 'node:os';
 import type { FileService, NodeServices, PhiVaultService } from '@medflow/sdk';
@@ -24,6 +25,8 @@ export interface RuntimeConfig {
   httpAllowedHosts: string[];
   /** ICD tables in the bundled format (MEDFLOW_CODE_TABLES_DIR); the bundled subset when unset. */
   codeTablesDir?: string;
+  /** Limits of the user code node's sandbox. */
+  codeSandbox?: CodeSandboxPolicy;
 }
 
 /** Local AI for nodes: one registry of models, shared by every run. */
@@ -34,10 +37,11 @@ export function createRuntime(config: RuntimeConfig, logger: Logger) {
   const ocr = new TesseractOcrService(config.ocrWorkers);
   const http = createHttpService(config.httpAllowedHosts);
   const codes = loadCodeTables(config.codeTablesDir);
+  const code = new CodeSandbox(config.codeSandbox ?? DEFAULT_CODE_POLICY);
   return {
-    registry, llm, transcription, ocr, codes,
-    services: (files: FileService, phiVault: PhiVaultService): NodeServices => ({ files, llm, transcription, ocr, http, codes, phiVault }),
-    close: () => registry.unloadAll(),
+    registry, llm, transcription, ocr, codes, code,
+    services: (files: FileService, phiVault: PhiVaultService): NodeServices => ({ files, llm, transcription, ocr, http, codes, phiVault, code }),
+    close: async () => { code.close(); await registry.unloadAll(); },
   };
 }
 

@@ -25,6 +25,8 @@ export const COLLECTIONS = {
   phi_vault: { indexes: ['runId'] },
   /** Evaluation reports of workflows over labelled datasets. */
   evaluations: { indexes: ['workflowId', 'createdAt', 'status'] },
+  /** Installed (and uploaded, awaiting approval) node packages, with their bundles. */
+  node_packages: { indexes: ['name', 'status'] },
 } satisfies Record<string, CollectionSpec>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

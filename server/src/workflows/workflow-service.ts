@@ -67,7 +67,7 @@ export class WorkflowService {
     if (!parsed.success) return {};
     const out: Record<string, Record<string, PortDescription>> = {};
     for (const node of parsed.data.nodes) {
-      const def = this.engine.registry.get(node.type, node.typeVersion);
+      const def = this.engine.registry.get(node.type, node.typeVersion, node.package);
       if (!def?.dynamicOutputs) continue;
       const config = def.config.safeParse(node.config);
       if (!config.success) continue;
@@ -107,7 +107,29 @@ export class WorkflowService {
     return next;
   }
 
-  async create(document: WorkflowDocument, ownerId?: string): Promise<WorkflowRecord> {
+  /**
+   * Pins nodes from installed packages to a package version: a node keeps the pin it had in the saved
+   * draft (the editor may not send it back), a new one gets the version installed now. So installing a
+   * newer version never changes what an existing workflow does.
+   */
+  private pinPackages(document: WorkflowDocument, previous?: WorkflowDocument): WorkflowDocument {
+    if (!document.nodes.some((n) => !n.package)) return document;
+    const before = new Map((previous?.nodes ?? []).map((n) => [n.id, n]));
+    let changed = false;
+    const nodes = document.nodes.map((node) => {
+      if (node.package) return node;
+      const old = before.get(node.id);
+      if (old?.package && old.type === node.type && old.typeVersion === node.typeVersion) { changed = true; return { ...node, package: old.package }; }
+      const origin = this.engine.registry.get(node.type, node.typeVersion)?.origin;
+      if (!origin) return node;
+      changed = true;
+      return { ...node, package: `${origin.package}@${origin.version}` };
+    });
+    return changed ? { ...document, nodes } : document;
+  }
+
+  async create(input: WorkflowDocument, ownerId?: string): Promise<WorkflowRecord> {
+    const document = this.pinPackages(input);
     const now = new Date().toISOString();
     const record: WorkflowRecord = {
       id: uuidV7(), name: document.name, ...(document.description ? { description: document.description } : {}),
@@ -118,8 +140,9 @@ export class WorkflowService {
   }
 
   /** Saves the draft; with `expectedRevision`, refuses to overwrite a newer save (HTTP 409). */
-  async saveDraft(id: string, document: WorkflowDocument, expectedRevision?: number): Promise<WorkflowRecord> {
+  async saveDraft(id: string, input: WorkflowDocument, expectedRevision?: number): Promise<WorkflowRecord> {
     const current = await this.get(id);
+    const document = this.pinPackages(input, current.draft);
     if (expectedRevision !== undefined && expectedRevision !== current.revision) {
       throw new MedflowError({
         code: ErrorCodes.CONFLICT, category: 'USER',
