@@ -131,7 +131,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
       await new Promise<void>((resolve) => http.close(() => resolve()));
       // Runs still executing stay "running" in the store and resume at the next start.
       await store.close();
-      packages.close();
+      await packages.close();
       await runtime.close();
     },
   };

@@ -25,7 +25,7 @@ describe('sandbox containment', () => {
       services: { http: { async request(r) { httpCalls.push(r); return { status: 200, headers: {}, body: 'ok' }; } } },
     });
   }, 60_000);
-  afterAll(() => pkg?.close());
+  afterAll(async () => { await pkg?.close(); });
 
   const attack = (name: string, text?: string) => pkg.run('evil/attack', { config: { attack: name }, inputs: text === undefined ? {} : { text } });
   const stillWorks = async () => expect((await attack('ok', '確認')).outputs.out).toMatchObject({ echo: '確認' });

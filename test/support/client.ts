@@ -18,6 +18,7 @@ export class Client {
     const h: Record<string, string> = { ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}), ...headers };
     const init: RequestInit = { method, headers: h };
     if (body instanceof FormData) init.body = body;
+    else if (body instanceof Uint8Array) { init.body = body; h['content-type'] ??= 'application/gzip'; }
     else if (typeof body === 'string') { init.body = body; h['content-type'] ??= 'application/json'; }
     else if (body !== undefined) { init.body = JSON.stringify(body); h['content-type'] = 'application/json'; }
     const res = await fetch(`${this.base}${path}`, init);

@@ -66,6 +66,7 @@ export async function loadPackageForTest(dir: string, options: TestPackageOption
       run.outputs = await def.execute(ctx, (call.inputs ?? {}) as never);
       return run;
     },
+    /** Disposes the sandbox; await it before the test process exits. */
     close: () => sandbox.close(),
   };
 }

@@ -2,6 +2,7 @@ import ivm from 'isolated-vm';
 import { sandboxError, SandboxErrorCodes } from './errors.js';
 import { SlotPool } from './isolate-pool.js';
 import { parseUntrustedJson } from './safe-json.js';
+import { disposalsSettled, noteDisposal } from './teardown.js';
 
 export interface CodeSandboxPolicy {
   memoryMb: number;
@@ -72,7 +73,7 @@ export class CodeSandbox {
   constructor(readonly policy: CodeSandboxPolicy = DEFAULT_CODE_POLICY) {
     this.pool = new SlotPool<CodeSlot>(async () => {
       const isolate = new ivm.Isolate({ memoryLimit: policy.memoryMb });
-      return { isolate, disposed: () => isolate.isDisposed, dispose: () => { if (!isolate.isDisposed) isolate.dispose(); } };
+      return { isolate, disposed: () => isolate.isDisposed, dispose: () => { if (!isolate.isDisposed) isolate.dispose(); noteDisposal(); } };
     }, policy.poolSize);
   }
 
@@ -81,6 +82,8 @@ export class CodeSandbox {
     const slot = await this.pool.acquire(request.signal);
     let healthy = true;
     let context: ivm.Context | undefined;
+    // Every handle into the run's context keeps it alive: all are released when the run ends, or the isolate's heap fills up run by run.
+    const handles: Array<{ release(): void }> = [];
     let stopped: 'wall' | 'abort' | undefined;
     const stop = (reason: 'wall' | 'abort') => { if (!stopped) { stopped = reason; slot.dispose(); } };
     // Awaiting a promise that never settles uses no CPU; the wall clock catches it.
@@ -93,8 +96,10 @@ export class CodeSandbox {
         const lvl = level === 'info' || level === 'warn' || level === 'error' ? level : 'debug';
         request.log?.(lvl, String(message).slice(0, 2_000));
       }, { ignored: true });
-      const runner = await (await context.eval(RUNNER, { reference: true, timeout: 1_000 }) as ivm.Reference<(n: unknown) => unknown>)
-        .apply(undefined, [notify], { result: { reference: true }, timeout: 1_000 }) as ivm.Reference<(fn: unknown, input: string) => Promise<string>>;
+      const factory = await context.eval(RUNNER, { reference: true, timeout: 1_000 }) as ivm.Reference<(n: unknown) => unknown>;
+      handles.push(factory);
+      const runner = await factory.apply(undefined, [notify], { result: { reference: true }, timeout: 1_000 }) as ivm.Reference<(fn: unknown, input: string) => Promise<string>>;
+      handles.push(runner);
       let script: ivm.Script;
       try {
         script = await slot.isolate.compileScript(`(async function (input) {\n${request.source}\n})`, { filename: 'code.js', lineOffset: -1 });
@@ -103,7 +108,9 @@ export class CodeSandbox {
         const line = /code\.js:(\d+)/.exec(message)?.[1];
         throw sandboxError(SandboxErrorCodes.CODE_SYNTAX, `syntax error in the code: ${message}`, line ? { line: Number(line) } : {});
       }
+      handles.push(script);
       const userFn = await script.run(context, { reference: true, timeout: timeoutMs }) as ivm.Reference<unknown>;
+      handles.push(userFn);
       if (userFn.typeof !== 'function') throw sandboxError(SandboxErrorCodes.CODE_SYNTAX, 'the code must be the body of a function: it closed the function early');
       const inputJson = JSON.stringify(request.input ?? null);
       const text = await runner.apply(undefined, [userFn.derefInto(), inputJson], { result: { promise: true, copy: true }, timeout: timeoutMs });
@@ -120,7 +127,8 @@ export class CodeSandbox {
     } finally {
       clearTimeout(wallTimer);
       request.signal?.removeEventListener('abort', onAbort);
-      if (context && !slot.disposed()) context.release();
+      for (const handle of handles) { try { handle.release(); } catch { /* already gone */ } }
+      if (context) try { context.release(); } catch { /* already gone */ }
       this.pool.release(slot, healthy && !slot.disposed());
     }
   }
@@ -136,7 +144,9 @@ export class CodeSandbox {
     throw sandboxError(SandboxErrorCodes.CODE_FAILED, `${error.name}: ${error.message}${error.line ? ` (line ${error.line})` : ''}`, { name: error.name, ...(error.line ? { line: error.line } : {}) });
   }
 
-  close(): void {
+  /** Disposes the isolates and waits until disposals have finished: await it before the process exits. */
+  async close(): Promise<void> {
     this.pool.close();
+    await disposalsSettled();
   }
 }

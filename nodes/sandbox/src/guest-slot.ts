@@ -3,6 +3,7 @@ import { toErrorInfo } from '@medflow/sdk';
 import { sandboxError, SandboxErrorCodes } from './errors.js';
 import type { SandboxLimits } from './limits.js';
 import { PRELUDE_SOURCE } from './prelude.js';
+import { noteDisposal } from './teardown.js';
 
 /** What the host does for the code running in a slot: services, logs, progress. */
 export interface HostCallHandler {
@@ -73,6 +74,7 @@ export class GuestSlot {
       return slot;
     } catch (error) {
       if (!isolate.isDisposed) isolate.dispose();
+      noteDisposal();
       throw sandboxError(SandboxErrorCodes.BUNDLE_INVALID, `the package bundle could not be loaded: ${(error as Error).message}`, { filename });
     }
   }
@@ -81,8 +83,17 @@ export class GuestSlot {
     return this.isolate.isDisposed;
   }
 
+  /**
+   * Handles into the isolate are released explicitly, also after it was disposed: left to the garbage
+   * collector, such handles crashed the process at exit (SIGSEGV with isolated-vm 5 on Node 20, seen in
+   * the code sandbox; see test/security/sandbox-exit.test.ts).
+   */
   dispose(): void {
     if (!this.isolate.isDisposed) this.isolate.dispose();
+    noteDisposal();
+    for (const handle of [this.settle, this.entry.execute, this.entry.describe, this.context]) {
+      try { handle.release(); } catch { /* already released */ }
+    }
   }
 
   /** The package's node descriptions, as JSON, read inside the sandbox. */

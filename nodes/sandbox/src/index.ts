@@ -9,3 +9,4 @@ export { parseUntrustedJson } from './safe-json.js';
 export type { HostCallHandler } from './guest-slot.js';
 export { readPackageArchive, writePackageArchive, integrityOf, ArchiveError, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
 export { inspectPackage, readPackageJson, PackageProblem, MAX_BUNDLE_BYTES, type PackageInspection } from './inspect-package.js';
+export { disposalsSettled } from './teardown.js';

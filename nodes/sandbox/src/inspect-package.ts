@@ -54,7 +54,7 @@ export async function inspectPackage(files: Map<string, Uint8Array>, policy: San
   const sandbox = await PackageSandbox.open({ id: `${packageJson.name}@${packageJson.version}`, bundle, limits: effectiveLimits(medflow.limits, policy), poolSize: 1 })
     .catch((error: Error) => { throw new PackageProblem([...problems, error.message]); });
   const descriptions = sandbox.descriptions;
-  sandbox.close();
+  await sandbox.close();
   const seen = new Set<string>();
   for (const d of descriptions) {
     const key = `${d.type}@${d.version}`;

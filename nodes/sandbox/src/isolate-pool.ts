@@ -46,7 +46,8 @@ export class SlotPool<S extends { disposed(): boolean; dispose(): void }> {
   /** Returns a slot; a broken one (`healthy` false, or disposed) is thrown away and replaced on demand. */
   release(slot: S, healthy: boolean): void {
     if (!healthy || slot.disposed() || this.closed) {
-      if (!slot.disposed()) slot.dispose();
+      // Also when isolated-vm already disposed it (memory limit): dispose() is idempotent and records the time.
+      slot.dispose();
       this.live--;
       const next = this.waiting.shift();
       if (next) {

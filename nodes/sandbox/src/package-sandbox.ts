@@ -6,6 +6,7 @@ import { GuestSlot, type HostCallHandler } from './guest-slot.js';
 import { SlotPool } from './isolate-pool.js';
 import type { SandboxLimits } from './limits.js';
 import { parseUntrustedJson } from './safe-json.js';
+import { disposalsSettled } from './teardown.js';
 
 export interface PackageSandboxOptions {
   /** `name@version`, used in file names of stack traces and in errors. */
@@ -106,7 +107,9 @@ export class PackageSandbox {
     return this.pool.size();
   }
 
-  close(): void {
+  /** Disposes the isolates and waits until disposals have finished: await it before the process exits. */
+  async close(): Promise<void> {
     this.pool.close();
+    await disposalsSettled();
   }
 }

@@ -29,6 +29,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   OIDC_USERNAME_TAKEN: 409,
   // The hospital's identity provider failed, not the caller: a gateway error.
   OIDC_PROVIDER_ERROR: 502,
+  REGISTRY_ERROR: 502,
+  REGISTRY_UNREACHABLE: 502,
+  INTEGRITY_MISMATCH: 502,
 };
 
 /** Maps an error to an HTTP status: USER errors are 4xx, anything else is 500. */
@@ -40,12 +43,15 @@ export function statusFor(info: ErrorInfo): number {
 /**
  * Sends `{ error: { code, category, message, details } }`. Internal errors get a generic message and
  * an incident id that matches the server log; stacks never reach clients.
+ * USER errors keep their message, also those mapped to 502 (an upstream system of the hospital failed).
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const info = fromHttpLayer(error);
     const status = statusFor(info);
-    if (status >= 500) {
+    // Our own failures are hidden behind an incident id; a USER error with a gateway status (the hospital's
+    // registry or identity provider failed) keeps its message, which tells the administrator what to fix.
+    if (info.category !== 'USER') {
       const incident = randomUUID();
       logger.error('request failed', { incident, method: req.method, path: req.path, error: info.message, stack: (error as Error)?.stack });
       if (!res.headersSent) res.status(500).json({ error: { code: info.code, category: info.category, message: 'internal error; the administrator can find details in the server log', details: { incident } } });

@@ -43,6 +43,8 @@ export interface PackageServiceOptions {
   maxArchiveBytes?: number;
 }
 
+// Registry failures are USER errors with gateway statuses (REGISTRY_*, INTEGRITY_MISMATCH → 502): the
+// hospital's registry failed, not the caller, and the administrator needs the message, not an incident id.
 const userError = (code: string, message: string, details: Record<string, unknown> = {}) => new MedflowError({ code, category: 'USER', message, details });
 
 function summary(record: NodePackageRecord): NodePackageSummary {
@@ -173,8 +175,9 @@ export class PackageService {
       });
     }
     this.registry.unregisterPackage(record.name, record.version);
-    this.loaded.get(id)?.close();
+    const sandbox = this.loaded.get(id);
     this.loaded.delete(id);
+    void sandbox?.close();
     await this.packages.delete(id);
     return { id, pinnedBy };
   }
@@ -222,10 +225,10 @@ export class PackageService {
       this.registry.registerAll(defs);
     } catch (error) {
       this.registry.unregisterPackage(record.name, record.version);
-      sandbox.close();
+      void sandbox.close();
       throw userError('PACKAGE_CONFLICT', (error as Error).message, { id: record.id });
     }
-    this.loaded.get(record.id)?.close();
+    void this.loaded.get(record.id)?.close();
     this.loaded.set(record.id, sandbox);
     return defs;
   }
@@ -240,22 +243,22 @@ export class PackageService {
     try {
       dist = (JSON.parse(Buffer.from(meta).toString('utf8')) as { versions?: Record<string, { dist?: typeof dist }> }).versions?.[version]?.dist;
     } catch {
-      throw new MedflowError({ code: 'REGISTRY_ERROR', category: 'THIRD_PARTY', message: `the registry's answer for ${name} is not JSON` });
+      throw new MedflowError({ code: 'REGISTRY_ERROR', category: 'USER', message: `the registry's answer for ${name} is not JSON` });
     }
     if (!dist || typeof dist.tarball !== 'string') throw userError(ErrorCodes.NOT_FOUND, `the registry has no ${name}@${version}`, { name, version });
     if (typeof dist.integrity !== 'string' || !dist.integrity.startsWith('sha512-')) {
-      throw new MedflowError({ code: 'REGISTRY_ERROR', category: 'THIRD_PARTY', message: `the registry gives no sha512 integrity for ${name}@${version}; refusing to install unverified code` });
+      throw new MedflowError({ code: 'REGISTRY_ERROR', category: 'USER', message: `the registry gives no sha512 integrity for ${name}@${version}; refusing to install unverified code` });
     }
     const tarball = new URL(dist.tarball, metaUrl);
-    if (tarball.origin !== metaUrl.origin) throw new MedflowError({ code: 'REGISTRY_ERROR', category: 'THIRD_PARTY', message: `the tarball of ${name}@${version} is on another host (${tarball.host}); only the configured registry is trusted` });
+    if (tarball.origin !== metaUrl.origin) throw new MedflowError({ code: 'REGISTRY_ERROR', category: 'USER', message: `the tarball of ${name}@${version} is on another host (${tarball.host}); only the configured registry is trusted` });
     const bytes = await this.fetchBytes(tarball.href, this.options.maxArchiveBytes ?? DEFAULT_ARCHIVE_LIMITS.maxArchiveBytes);
     if (integrityOf(bytes) !== dist.integrity) {
-      throw new MedflowError({ code: 'INTEGRITY_MISMATCH', category: 'THIRD_PARTY', message: `the downloaded ${name}@${version} does not match the registry's integrity ${dist.integrity}`, details: { expected: dist.integrity, actual: integrityOf(bytes) } });
+      throw new MedflowError({ code: 'INTEGRITY_MISMATCH', category: 'USER', message: `the downloaded ${name}@${version} does not match the registry's integrity ${dist.integrity}`, details: { expected: dist.integrity, actual: integrityOf(bytes) } });
     }
     const summaryRecord = await this.upload(bytes, by, { kind: 'registry', registry: base, tarball: tarball.href });
     if (summaryRecord.name !== name || summaryRecord.version !== version) {
       await this.packages.delete(summaryRecord.id);
-      throw new MedflowError({ code: 'REGISTRY_ERROR', category: 'THIRD_PARTY', message: `asked for ${name}@${version}, the registry sent ${summaryRecord.id}` });
+      throw new MedflowError({ code: 'REGISTRY_ERROR', category: 'USER', message: `asked for ${name}@${version}, the registry sent ${summaryRecord.id}` });
     }
     return summaryRecord;
   }
@@ -265,10 +268,10 @@ export class PackageService {
     try {
       response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(60_000), headers: { accept: 'application/json, application/octet-stream' } });
     } catch (error) {
-      throw new MedflowError({ code: 'REGISTRY_UNREACHABLE', category: 'THIRD_PARTY', message: `the node registry could not be reached: ${(error as Error).message}`, details: { url } });
+      throw new MedflowError({ code: 'REGISTRY_UNREACHABLE', category: 'USER', message: `the node registry could not be reached: ${(error as Error).message}`, details: { url } });
     }
     if (response.status === 404) throw userError(ErrorCodes.NOT_FOUND, `the registry has no ${url}`, { url });
-    if (!response.ok) throw new MedflowError({ code: 'REGISTRY_ERROR', category: 'THIRD_PARTY', message: `the registry answered ${response.status} for ${url}`, details: { url, status: response.status } });
+    if (!response.ok) throw new MedflowError({ code: 'REGISTRY_ERROR', category: 'USER', message: `the registry answered ${response.status} for ${url}`, details: { url, status: response.status } });
     const length = Number(response.headers.get('content-length') ?? 0);
     if (length > maxBytes) throw userError(ErrorCodes.FILE_TOO_LARGE, `${url} is ${length} bytes; at most ${maxBytes}`);
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -276,8 +279,9 @@ export class PackageService {
     return bytes;
   }
 
-  close(): void {
-    for (const sandbox of this.loaded.values()) sandbox.close();
+  async close(): Promise<void> {
+    const open = [...this.loaded.values()];
     this.loaded.clear();
+    await Promise.all(open.map((sandbox) => sandbox.close()));
   }
 }

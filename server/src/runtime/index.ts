@@ -41,7 +41,7 @@ export function createRuntime(config: RuntimeConfig, logger: Logger) {
   return {
     registry, llm, transcription, ocr, codes, code,
     services: (files: FileService, phiVault: PhiVaultService): NodeServices => ({ files, llm, transcription, ocr, http, codes, phiVault, code }),
-    close: async () => { code.close(); await registry.unloadAll(); },
+    close: async () => { await code.close(); await registry.unloadAll(); },
   };
 }
 

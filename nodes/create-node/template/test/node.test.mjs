@@ -9,7 +9,7 @@ test('counts characters without whitespace', async () => {
     const { outputs } = await pkg.run('__NODE_TYPE__', { config: {}, inputs: { text: '胸痛 あり\n発熱なし' } });
     assert.deepEqual(outputs.count, { characters: 8, lines: 2 });
   } finally {
-    pkg.close();
+    await pkg.close();
   }
 });
 
@@ -18,6 +18,6 @@ test('rejects a config of the wrong type', async () => {
   try {
     await assert.rejects(pkg.run('__NODE_TYPE__', { config: { ignoreWhitespace: 'yes' }, inputs: { text: 'x' } }), /ignoreWhitespace/);
   } finally {
-    pkg.close();
+    await pkg.close();
   }
 });

@@ -18,6 +18,6 @@ test('normalises Japanese-era and western dates and flags impossible ones', asyn
     const western = await pkg.run('example/jp-date', { config: { format: 'ja-western' }, inputs: { text: '令和元年5月1日' } });
     assert.equal(western.outputs.text, '2019年5月1日');
   } finally {
-    pkg.close();
+    await pkg.close();
   }
 });
