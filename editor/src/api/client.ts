@@ -63,9 +63,23 @@ export const setCsrfToken = (token: string | undefined) => { csrfToken = token; 
 let onSignedOut: () => void = () => {};
 export const onSessionEnded = (listener: () => void) => { onSignedOut = listener; };
 
+export interface PackageCapabilities { egress: 'none' | 'internal' | 'external'; networkHosts: string[]; gpu: 'none' | 'optional' | 'required'; filesystem: 'none' | 'run-files'; services: string[] }
+export interface NodePackage {
+  id: string; name: string; version: string; description?: string; author?: string; license?: string;
+  status: 'pending' | 'enabled' | 'failed'; integrity: string; error?: string;
+  manifest: { sdk: string; nodes: string[]; capabilities: PackageCapabilities; limits: { memoryMb?: number; cpuMs?: number; wallMs?: number } };
+  nodes: Array<{ type: string; version: number; title: { ja: string; en: string } }>;
+  source: { kind: 'upload' } | { kind: 'registry'; registry: string; tarball: string };
+  uploadedBy: string; uploadedAt: string; approvedBy?: string; approvedAt?: string;
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, headers: method !== 'GET' && csrfToken ? { 'x-csrf-token': csrfToken } : {}, credentials: 'same-origin' };
   if (body instanceof FormData) init.body = body;
+  else if (body instanceof Blob) {
+    init.body = body;
+    (init.headers as Record<string, string>)['content-type'] = 'application/gzip';
+  }
   else if (body !== undefined) {
     init.body = JSON.stringify(body);
     (init.headers as Record<string, string>)['content-type'] = 'application/json';
@@ -99,6 +113,11 @@ export const api = {
   createUser: (body: { username: string; displayName: string; roles: string[]; temporaryPassword: string }) => request<{ user: SessionUser }>('POST', '/api/users', body),
   updateUser: (id: string, change: Record<string, unknown>) => request<{ user: SessionUser }>('PATCH', `/api/users/${id}`, change),
   auditEvents: (limit = 200) => request<{ events: AuditEvent[] }>('GET', `/api/audit?limit=${limit}`).then((r) => r.events),
+  packages: () => request<{ packages: NodePackage[] }>('GET', '/api/admin/packages').then((r) => r.packages),
+  uploadPackage: (file: Blob) => request<NodePackage>('POST', '/api/admin/packages', file),
+  installFromRegistry: (name: string, version: string) => request<NodePackage>('POST', '/api/admin/packages/registry', { name, version }),
+  approvePackage: (p: NodePackage) => request<NodePackage>('POST', `/api/admin/packages/${encodeURIComponent(p.id)}/approve`, { integrity: p.integrity, capabilities: p.manifest.capabilities }),
+  removePackage: (id: string) => request<{ id: string }>('DELETE', `/api/admin/packages/${encodeURIComponent(id)}`),
   securityStatus: () => request<SecurityStatus>('GET', '/api/admin/security'),
   rotateKey: () => request<{ activeKeyId: string; keyIds: string[] }>('POST', '/api/admin/encryption/rotate', {}),
   reencrypt: () => request<{ reencrypted: number; skippedLive: number; blobs: number }>('POST', '/api/admin/encryption/reencrypt', {}),

@@ -35,6 +35,7 @@ export function Palette({ catalogue, onAdd }: { catalogue: NodeTypeDescription[]
                   onDragStart={(e) => { e.dataTransfer.setData(DRAG_TYPE, `${item.type}@${item.version}`); e.dataTransfer.effectAllowed = 'copy'; }}
                   onClick={() => onAdd(item.type, item.version)}>
                   <span aria-hidden="true">{item.display.icon}</span> {pick(item.display.title)}
+                  {item.origin && <span className="badge" title={`${item.origin.package}@${item.origin.version} (${t('sandboxed')})`}>{t('thirdParty')}</span>}
                   <span className="muted small block">{pick(item.display.description)}</span>
                 </button>
               </li>

@@ -1,4 +1,5 @@
 import { AuditPage } from '../admin/audit-page';
+import { PackagesPage } from '../admin/packages-page';
 import { SecurityPage } from '../admin/security-page';
 import { UsersPage } from '../admin/users-page';
 import { useSession } from '../auth/session';
@@ -10,9 +11,9 @@ import { WorkflowEditor } from '../canvas/workflow-editor';
 import { WorkflowList } from '../workflows/workflow-list';
 import { href, useRoute, type Route } from './use-route';
 
-type Page = 'workflows' | 'templates' | 'reviews' | 'users' | 'audit' | 'security';
+type Page = 'workflows' | 'templates' | 'reviews' | 'users' | 'audit' | 'security' | 'packages';
 /** The permission each page needs, in menu order; the editor is part of the workflows page. */
-const PAGES: ReadonlyArray<[Page, string]> = [['workflows', 'workflow.read'], ['templates', 'template.read'], ['reviews', 'review.read'], ['users', 'user.manage'], ['audit', 'audit.read'], ['security', 'settings.manage']];
+const PAGES: ReadonlyArray<[Page, string]> = [['workflows', 'workflow.read'], ['templates', 'template.read'], ['reviews', 'review.read'], ['users', 'user.manage'], ['audit', 'audit.read'], ['security', 'settings.manage'], ['packages', 'node.install']];
 
 export function App() {
   const requested = useRoute();
@@ -45,6 +46,7 @@ export function App() {
         {route.page === 'users' && <UsersPage />}
         {route.page === 'audit' && <AuditPage />}
         {route.page === 'security' && <SecurityPage />}
+        {route.page === 'packages' && <PackagesPage />}
       </main>
     </div>
   );

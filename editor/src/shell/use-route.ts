@@ -8,7 +8,8 @@ export type Route =
   | { page: 'review'; reviewId: string }
   | { page: 'users' }
   | { page: 'audit' }
-  | { page: 'security' };
+  | { page: 'security' }
+  | { page: 'packages' };
 
 /** Routes live in the hash (`#/workflows/<id>?run=<runId>`), so the server needs no route table for the editor. */
 export function parseRoute(hash: string): Route {
@@ -22,6 +23,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'users') return { page: 'users' };
   if (parts[0] === 'audit') return { page: 'audit' };
   if (parts[0] === 'security') return { page: 'security' };
+  if (parts[0] === 'packages') return { page: 'packages' };
   return { page: 'workflows' };
 }
 
@@ -34,6 +36,7 @@ export function href(route: Route): string {
     case 'users': return '#/users';
     case 'audit': return '#/audit';
     case 'security': return '#/security';
+    case 'packages': return '#/packages';
     default: return '#/';
   }
 }

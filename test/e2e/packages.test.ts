@@ -1,0 +1,56 @@
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packPackageDir } from '@medflow/create-node';
+import { browserAvailable, launchBrowser, SHOTS } from '../support/browser.js';
+import { startTestServer } from '../support/server.js';
+
+const EDITOR_DIR = fileURLToPath(new URL('../../editor/dist', import.meta.url));
+const EXAMPLE_DIR = fileURLToPath(new URL('../../nodes/examples/jp-date/', import.meta.url));
+const OUT = fileURLToPath(new URL('../../test-output/node-packages/', import.meta.url));
+
+/** Hospital IT adds the example package in the admin screen, checks its capabilities, approves it, and finds the node in the palette. */
+describe.runIf(browserAvailable)('node packages in Chromium', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+  let page: Page;
+  let tarball: string;
+
+  beforeAll(async () => {
+    tarball = (await packPackageDir(EXAMPLE_DIR, OUT)).file;
+    server = await startTestServer({ MEDFLOW_EDITOR_DIR: EDITOR_DIR });
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // The administrator's session from the API client (its TOTP code of this half-minute is already spent).
+    await context.addCookies([{ name: 'medflow_session', value: server.admin.cookie!.split('=')[1]!, url: server.url }]);
+    page = await context.newPage();
+    page.on('pageerror', (e) => { throw e; });
+  }, 60_000);
+  afterAll(async () => { await browser?.close(); await server?.stop(); });
+
+  it('uploads the .tgz, shows it pending with its capabilities, approves it, and the node appears in the palette', async () => {
+    await page.goto(`${server.url}/#/packages`);
+    await page.getByRole('heading', { name: 'ノードパッケージ' }).waitFor();
+    await page.getByText('インストールされたパッケージはありません').waitFor();
+    await page.getByLabel('.tgz をアップロード').setInputFiles(tarball);
+    const card = page.getByTestId('package-medflow-node-jp-date@1.0.0');
+    await card.getByText('承認待ち').waitFor();
+    await expect(card.getByText('なし（ネットワーク・ファイル・AI を使わない）').isVisible()).resolves.toBe(true);
+    await expect(card.getByText('example/jp-date@1').isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: `${SHOTS}/30-package-pending.png` });
+    let confirmText = '';
+    page.once('dialog', (dialog) => { confirmText = dialog.message(); void dialog.accept(); });
+    await card.getByRole('button', { name: 'この権限を承認して有効化' }).click();
+    await card.getByText('有効', { exact: true }).waitFor();
+    expect(confirmText).toContain('medflow-node-jp-date@1.0.0');
+    expect(confirmText).toContain('なし');
+    await page.screenshot({ path: `${SHOTS}/31-package-enabled.png` });
+
+    const wf = await server.admin.api('POST', '/api/workflows', { document: { name: '日付', nodes: [], edges: [] } });
+    await page.goto(`${server.url}/#/workflows/${wf.body.workflow.id}`);
+    const item = page.getByTestId('palette-example/jp-date');
+    await item.waitFor();
+    await expect(item.getByText('外部').isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: `${SHOTS}/32-palette-third-party.png` });
+  });
+});
