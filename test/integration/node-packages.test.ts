@@ -189,6 +189,27 @@ describe('a hostile package on the server', () => {
   });
 });
 
+describe('capabilities and the egress policy', () => {
+  it('a package that may send data outside the hospital cannot receive patient data under the default policy', async () => {
+    const source = ATTACKER_SOURCE.replace("type: 'evil/attack'", "type: 'cloud/send'");
+    const built = await buildPackage({ name: 'cloud-sender', nodes: ['cloud/send'], capabilities: { egress: 'external', networkHosts: ['api.example.com'] }, source });
+    const up = await server.admin.api('POST', '/api/admin/packages', built.bytes);
+    expect(up.body.manifest.capabilities).toMatchObject({ egress: 'external', networkHosts: ['api.example.com'] });
+    await server.admin.api('POST', `/api/admin/packages/${encodeURIComponent(up.body.id)}/approve`, { integrity: up.body.integrity, capabilities: up.body.manifest.capabilities });
+    const entry = ((await author.api('GET', '/api/node-types')).body.nodeTypes as Array<Record<string, any>>).find((n) => n.type === 'cloud/send')!;
+    // Whatever the node claims, a sandboxed node passes patient data through.
+    expect(entry.capabilities).toMatchObject({ egress: 'external', networkHosts: ['api.example.com'], phi: 'passes' });
+    const analysis = (await author.api('POST', '/api/workflows/validate', { document: {
+      name: '院外送信', nodes: [
+        { id: 'note', type: 'core/text-input', typeVersion: 1, config: { name: 'note' } },
+        { id: 'send', type: 'cloud/send', typeVersion: 1, config: { attack: 'ok' } },
+      ], edges: [edge('note', 'text', 'send', 'text')],
+    } })).body;
+    expect(analysis.valid).toBe(false);
+    expect(analysis.problems).toContainEqual(expect.objectContaining({ code: 'EGRESS_FORBIDDEN', nodeId: 'send' }));
+  });
+});
+
 describe('installing from the hospital registry', () => {
   it('downloads the version, checks the registry integrity, then waits for approval like an upload', async () => {
     registryFiles.set('/medflow-node-jp-date', { meta: { name: 'medflow-node-jp-date', versions: { '1.0.0': { dist: { tarball: `${registry.url}medflow-node-jp-date/-/medflow-node-jp-date-1.0.0.tgz`, integrity: v1.integrity } } } } });
