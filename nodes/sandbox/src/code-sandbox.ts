@@ -1,4 +1,5 @@
 import ivm from 'isolated-vm';
+import type { CodeRunnerService, CodeRunRequest } from '@medflow/sdk';
 import { sandboxError, SandboxErrorCodes } from './errors.js';
 import { SlotPool } from './isolate-pool.js';
 import { parseUntrustedJson } from './safe-json.js';
@@ -13,15 +14,6 @@ export interface CodeSandboxPolicy {
 }
 
 export const DEFAULT_CODE_POLICY: CodeSandboxPolicy = Object.freeze({ memoryMb: 64, maxCpuMs: 30_000, maxOutputChars: 8_000_000, poolSize: 2 });
-
-export interface CodeRunRequest {
-  /** The body of `async function (input) { … }`: it reads `input` and returns the result. */
-  source: string;
-  input: unknown;
-  timeoutMs: number;
-  signal?: AbortSignal;
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
-}
 
 /**
  * Captured before the user's code runs, so what the code does to JSON or Error later cannot change
@@ -67,7 +59,7 @@ interface CodeSlot { isolate: ivm.Isolate; disposed(): boolean; dispose(): void 
  * Runs the JavaScript a user wrote in a code node. Each run gets a fresh context in a pooled isolate:
  * nothing one workflow's code leaves behind (a patched global) is seen by another's.
  */
-export class CodeSandbox {
+export class CodeSandbox implements CodeRunnerService {
   private readonly pool: SlotPool<CodeSlot>;
 
   constructor(readonly policy: CodeSandboxPolicy = DEFAULT_CODE_POLICY) {

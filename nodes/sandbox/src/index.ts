@@ -1,5 +1,5 @@
 export { PackageSandbox, type PackageSandboxOptions } from './package-sandbox.js';
-export { CodeSandbox, DEFAULT_CODE_POLICY, type CodeRunRequest, type CodeSandboxPolicy } from './code-sandbox.js';
+export { CodeSandbox, DEFAULT_CODE_POLICY, type CodeSandboxPolicy } from './code-sandbox.js';
 export { sandboxedDefinitions, descriptionProblems } from './sandboxed-node.js';
 export { grantedServices, hostCallHandler } from './host-services.js';
 export { parseDescriptions, type GuestNodeDescription } from './description.js';
