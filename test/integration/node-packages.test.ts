@@ -112,6 +112,14 @@ describe('installing a node package', () => {
     const r = await run(author, created.body.workflow.id, NOTE);
     expect(r.status).toBe('completed');
     expect(r.outputs.text).toBe('発症 2024-04-01、前回入院 2019-04-30。平成31年5月1日は誤記。');
+    // The config reaches the node as set (its field is called "format", also a JSON Schema keyword).
+    const doc = dateFlow('日付そろえ（和文）');
+    doc.nodes[1]!.config = { format: 'ja-western' };
+    const ja = await author.api('POST', '/api/workflows', { document: doc });
+    expect((await run(author, ja.body.workflow.id, NOTE)).outputs.text).toBe('発症 2024年4月1日、前回入院 2019年4月30日。平成31年5月1日は誤記。');
+    const bad = await author.api('POST', '/api/workflows/validate', { document: { ...doc, nodes: doc.nodes.map((n, i) => i === 1 ? { ...n, config: { format: 'kanji' } } : n) } });
+    expect(bad.body.problems).toContainEqual(expect.objectContaining({ path: 'nodes.1.config.format' }));
+    expect((await author.api('DELETE', `/api/workflows/${ja.body.workflow.id}`)).status).toBe(204);
   });
 
   it('a newer version installs beside it: pinned workflows keep the old one, new nodes get the new one', async () => {

@@ -28,11 +28,28 @@ export function descriptionProblems(description: GuestNodeDescription, declaredT
  */
 const UNSAFE_KEYWORDS = new Set(['pattern', 'patternProperties', '$ref', '$defs', 'definitions', '$dynamicRef', 'format']);
 
-function sanitizeSchema(value: unknown, depth = 0): unknown {
-  if (depth > 12) return {};
-  if (Array.isArray(value)) return value.slice(0, 500).map((v) => sanitizeSchema(v, depth + 1));
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !UNSAFE_KEYWORDS.has(k)).map(([k, v]) => [k, sanitizeSchema(v, depth + 1)]));
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const SUBSCHEMA = new Set(['items', 'additionalProperties', 'not', 'propertyNames', 'contains', 'if', 'then', 'else']);
+const SUBSCHEMA_LISTS = new Set(['anyOf', 'oneOf', 'allOf', 'prefixItems']);
+
+/** Walks schema positions only: a property *named* `format` or `pattern` is kept, the keywords are not. */
+function sanitizeSchema(schema: unknown, depth = 0): unknown {
+  if (typeof schema === 'boolean') return schema;
+  if (!isObject(schema) || depth > 12) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (UNSAFE_KEYWORDS.has(key)) continue;
+    if (key === 'properties' && isObject(value)) {
+      out[key] = Object.fromEntries(Object.entries(value).slice(0, 500).map(([name, sub]) => [name, sanitizeSchema(sub, depth + 1)]));
+    } else if (SUBSCHEMA.has(key)) {
+      out[key] = sanitizeSchema(value, depth + 1);
+    } else if (SUBSCHEMA_LISTS.has(key) && Array.isArray(value)) {
+      out[key] = value.slice(0, 100).map((sub) => sanitizeSchema(sub, depth + 1));
+    } else {
+      out[key] = value; // data: enum, const, default, required, titles…
+    }
+  }
+  return out;
 }
 
 function hostConfigSchema(jsonSchema: Record<string, unknown>): z.ZodType {
