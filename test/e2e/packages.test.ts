@@ -7,7 +7,8 @@ import { startTestServer } from '../support/server.js';
 
 const EDITOR_DIR = fileURLToPath(new URL('../../editor/dist', import.meta.url));
 const EXAMPLE_DIR = fileURLToPath(new URL('../../nodes/examples/jp-date/', import.meta.url));
-const OUT = fileURLToPath(new URL('../../test-output/node-packages/', import.meta.url));
+// Its own folder: the integration tests pack the same example at the same time.
+const OUT = fileURLToPath(new URL('../../test-output/e2e-packages/', import.meta.url));
 
 /** Hospital IT adds the example package in the admin screen, checks its capabilities, approves it, and finds the node in the palette. */
 describe.runIf(browserAvailable)('node packages in Chromium', () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { NodePackageJson } from '@medflow/sdk';
@@ -17,7 +17,7 @@ export function findEntry(dir: string): string {
  * `globalThis.__medflowPackage`: the only form the sandbox loads. Not minified, so the administrator
  * approving the package can read what it does.
  */
-export async function bundlePackage(dir: string, packageJson: NodePackageJson): Promise<{ path: string; bytes: number }> {
+export async function bundlePackage(dir: string, packageJson: NodePackageJson): Promise<{ path: string; bytes: number; contents: Uint8Array }> {
   const root = resolve(dir);
   const entry = findEntry(root);
   const out = join(root, packageJson.medflow.bundle);
@@ -50,6 +50,9 @@ export async function bundlePackage(dir: string, packageJson: NodePackageJson): 
   });
   const file = result.outputFiles[0];
   if (!file) throw new Error('the bundler produced no output');
-  await writeFile(out, file.contents);
-  return { path: out, bytes: file.contents.byteLength };
+  // Written aside and renamed: a test or editor reading the bundle never sees half a file.
+  const partial = `${out}.${process.pid}.${Date.now()}.partial`;
+  await writeFile(partial, file.contents);
+  await rename(partial, out);
+  return { path: out, bytes: file.contents.byteLength, contents: file.contents };
 }
