@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtinNodes } from '@medflow/nodes-builtin';
 import { isMedflowError, type RunRecord } from '@medflow/sdk';
@@ -12,6 +12,7 @@ import { createRuntime } from '../runtime/index.js';
 import { createFileService } from '../services/file-service.js';
 import { MemoryPhiVault } from '../compliance/phi-vault.js';
 import { MemoryBlobs } from '../store/index.js';
+import { backupEmbeddedStore, restoreEmbeddedStore } from '../store/sqlite-backup.js';
 import { readCliInputs, UsageError } from './inputs.js';
 import { ProgressDisplay } from './progress.js';
 
@@ -23,6 +24,8 @@ Usage:
   medflow eval <flow.json> <dataset.jsonl> [--concurrency N] [--out report.json] [--compare before.json]
   medflow node-types
   medflow models                 (what is in MEDFLOW_MODELS_DIR)
+  medflow backup <file>          copy the embedded store (MEDFLOW_DATA_DIR/medflow.db), also while the server runs
+  medflow restore <file>         replace the embedded store with a backup (stop the server first)
 
 <flow.json> is a workflow document, or an exported workflow ({ "document": ... } / { "workflow": { "draft": ... } }).
 Results are printed to stdout as JSON; progress goes to stderr.
@@ -65,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const [command, file, datasetFile] = positionals;
   if (values.help || !command) { process.stdout.write(`${USAGE}\n`); return values.help ? 0 : EXIT.usage; }
+  if (command === 'backup' || command === 'restore') return backupOrRestore(command, file);
   const { engine, blobs, runtime } = createEngine();
 
   if (command === 'models') {
@@ -105,6 +109,28 @@ async function main(argv: string[]): Promise<number> {
   if (final.status === 'failed' && final.error) process.stderr.write(`✖ ${final.error.code}: ${final.error.message}\n`);
   await runtime.close();
   return final.status === 'completed' ? EXIT.completed : final.status === 'waiting_review' ? EXIT.waiting : final.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
+}
+
+/** Backup and restore of the embedded store; MongoDB deployments use mongodump / mongorestore (README). */
+async function backupOrRestore(command: 'backup' | 'restore', file: string | undefined): Promise<number> {
+  const config = loadConfig();
+  if (config.mongodbUri) throw new UsageError('MONGODB_URI is set: back up MongoDB with mongodump and restore with mongorestore (README, "Deployment")');
+  if (!file) throw new UsageError(`missing <file>: medflow ${command} <file>`);
+  const dbPath = join(config.dataDir, 'medflow.db');
+  const keys = config.security.encryptionKeys ? 'MEDFLOW_ENCRYPTION_KEYS' : config.security.keyFile;
+  if (command === 'backup') {
+    const summary = await backupEmbeddedStore(dbPath, file).catch((e: Error) => { throw new UsageError(e.message); });
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    process.stderr.write(`backup written. Run data in it is encrypted: keep the data keys (${keys}) too, stored apart from the backup.\n`);
+    return 0;
+  }
+  // Replacing the file under a running server would lose what it writes next, or corrupt the store.
+  const running = await fetch(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/api/health`, { signal: AbortSignal.timeout(1_000) }).then(() => true, () => false);
+  if (running) throw new UsageError(`a MedFlow server answers on ${config.host}:${config.port}: stop it before restoring`);
+  const summary = (() => { try { return restoreEmbeddedStore(file, dbPath); } catch (e) { throw new UsageError((e as Error).message); } })();
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  process.stderr.write(`restored. The server needs the data keys the backup was made with (${keys}).\n`);
+  return 0;
 }
 
 async function runEvaluation(engine: Engine, document: unknown, datasetFile: string | undefined, values: { concurrency?: string | undefined; out?: string | undefined; compare?: string | undefined; quiet?: boolean | undefined }) {
