@@ -10,6 +10,8 @@ import jsonOutput from './json-output/index.js';
 import llm from './llm/index.js';
 import merge from './merge/index.js';
 import normalizeText from './normalize-text/index.js';
+import notifiableDisease from './notifiable-disease/index.js';
+import notificationForm from './notification-form/index.js';
 import ocr from './ocr/index.js';
 import phiRedact from './phi-redact/index.js';
 import review from './review/index.js';
@@ -18,7 +20,7 @@ import template from './template/index.js';
 import textInput from './text-input/index.js';
 import transcribe from './transcribe/index.js';
 
-export { code, condition, delay, extract, fileInput, httpRequest, icdCoder, phiRedact, jsonOutput, llm, merge, normalizeText, ocr, review, switchNode, template, textInput, transcribe };
+export { notifiableDisease, notificationForm, code, condition, delay, extract, fileInput, httpRequest, icdCoder, phiRedact, jsonOutput, llm, merge, normalizeText, ocr, review, switchNode, template, textInput, transcribe };
 export { ReviewDecisionSchema, type ReviewDecision } from './review/index.js';
 export { draftFields, reviewSources, type ReviewField, type ReviewSource } from './review/review-data.js';
 export type { CodedDiagnosis } from './icd-coder/index.js';
@@ -27,4 +29,4 @@ export { locateQuote } from './extract/locate.js';
 export { parseTemplate, renderTemplate, templateVariables, TemplateSyntaxError } from './template/render.js';
 
 /** Every built-in node, for registering in one call. */
-export const builtinNodes: AnyNodeDefinition[] = [textInput, fileInput, normalizeText, template, llm, extract, transcribe, ocr, condition, switchNode, merge, delay, jsonOutput, httpRequest, review, icdCoder, phiRedact, code] as unknown as AnyNodeDefinition[];
+export const builtinNodes: AnyNodeDefinition[] = [textInput, fileInput, normalizeText, template, llm, extract, transcribe, ocr, condition, switchNode, merge, delay, jsonOutput, httpRequest, review, icdCoder, phiRedact, code, notifiableDisease, notificationForm] as unknown as AnyNodeDefinition[];

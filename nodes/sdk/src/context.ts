@@ -1,5 +1,5 @@
 import type { FileService } from './files.js';
-import type { CodeRunnerService, HttpService, LlmService, MedicalCodesService, OcrService, PhiVaultService, TranscriptionService } from './services.js';
+import type { CodeRunnerService, HttpService, LlmService, MedicalCodesService, NotifiableDiseaseService, OcrService, PhiVaultService, TranscriptionService } from './services.js';
 
 /**
  * Services the server hands to nodes. Extended by declaration merging where a service is defined:
@@ -16,6 +16,7 @@ export interface NodeServices {
   codes: MedicalCodesService;
   phiVault: PhiVaultService;
   code: CodeRunnerService;
+  notifiable: NotifiableDiseaseService;
 }
 
 export interface NodeLogger {

@@ -102,6 +102,7 @@ function guestServices(host: SandboxHostBridge, granted: ReadonlySet<string>): N
     },
     phiVault: { keep: async () => denied('phiVault') },
     code: { run: async () => denied('code') },
+    notifiable: { diseases: () => denied('notifiable'), find: () => denied('notifiable'), fields: () => denied('notifiable'), source: () => denied('notifiable') },
   } satisfies NodeServices;
   return services;
 }

@@ -197,3 +197,52 @@ export interface CodeRunRequest {
 export interface CodeRunnerService {
   run(request: CodeRunRequest): Promise<unknown>;
 }
+
+/** A disease physicians must notify under the Infectious Diseases Control Law (全数把握). */
+export interface NotifiableDisease {
+  id: string;
+  /** The name as the law writes it, e.g. 腸管出血性大腸菌感染症. */
+  name: string;
+  /** 1〜5 (五類 here means 五類全数). */
+  category: 1 | 2 | 3 | 4 | 5;
+  /** 直ちに (immediately) or 7日以内 (within 7 days of diagnosis). */
+  deadline: 'immediately' | 'within7days';
+  /** Whether the notification names the patient (氏名・住所…): 一〜四類, and 麻しん・風しん・侵襲性髄膜炎菌感染症. */
+  identityRequired: boolean;
+  /** Whether 疑似症患者 are notified too (一類・二類). */
+  suspectedReportable: boolean;
+  icd10: string;
+  /** Key of the disease-specific field set, when the form has one. */
+  form?: string;
+}
+
+/** A field of the notification form, in the form the ai/extract node takes. */
+export interface NotificationFieldSpec {
+  name: string;
+  label: string;
+  description: string;
+  type: 'string' | 'number' | 'boolean' | 'date' | 'enum';
+  options?: string[];
+  required: boolean;
+}
+
+/** A disease name found in text: notifiable (`diseaseId`) or one that is not notified individually (定点). */
+export interface NotifiableMention {
+  start: number;
+  end: number;
+  text: string;
+  diseaseId?: string;
+  notNotifiable?: { name: string; note: string };
+}
+
+/**
+ * The notifiable-disease list and the notification form's fields, kept as data with their sources
+ * (nodes/data/notifiable), so a change of the law is a data change.
+ */
+export interface NotifiableDiseaseService {
+  diseases(): NotifiableDisease[];
+  find(text: string): NotifiableMention[];
+  fields(): { common: NotificationFieldSpec[]; identity: NotificationFieldSpec[]; specific: Record<string, NotificationFieldSpec[]> };
+  /** Where the list comes from and when it was transcribed. */
+  source(): string;
+}

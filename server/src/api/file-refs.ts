@@ -29,5 +29,10 @@ export async function sendFile(res: Response, blobs: BlobStore, fileId: string, 
   res.setHeader('Content-Type', ref.mediaType);
   res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(ref.name)}`);
   res.setHeader('X-Content-Type-Options', 'nosniff');
+  // Documents that can carry script (a generated notification form, an uploaded page) open as an opaque
+  // origin with scripts off: readable and printable, unable to act with the user's session.
+  if (/^(text\/html|application\/xhtml\+xml|image\/svg\+xml)\b/i.test(ref.mediaType)) {
+    res.setHeader('Content-Security-Policy', "sandbox allow-modals; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'none'");
+  }
   res.send(Buffer.from(bytes));
 }

@@ -1,4 +1,4 @@
-import { loadCodeTables } from '@medflow/data';
+import { loadCodeTables, loadNotifiableTable } from '@medflow/data';
 import { CodeSandbox, DEFAULT_CODE_POLICY, type CodeSandboxPolicy } from '@medflow/sandbox';
 import { createHttpService } from './http-service.js';
 import { availableParallelism } from 'node:os';
@@ -38,9 +38,10 @@ export function createRuntime(config: RuntimeConfig, logger: Logger) {
   const http = createHttpService(config.httpAllowedHosts);
   const codes = loadCodeTables(config.codeTablesDir);
   const code = new CodeSandbox(config.codeSandbox ?? DEFAULT_CODE_POLICY);
+  const notifiable = loadNotifiableTable();
   return {
-    registry, llm, transcription, ocr, codes, code,
-    services: (files: FileService, phiVault: PhiVaultService): NodeServices => ({ files, llm, transcription, ocr, http, codes, phiVault, code }),
+    registry, llm, transcription, ocr, codes, code, notifiable,
+    services: (files: FileService, phiVault: PhiVaultService): NodeServices => ({ files, llm, transcription, ocr, http, codes, phiVault, code, notifiable }),
     close: async () => { await code.close(); await registry.unloadAll(); },
   };
 }

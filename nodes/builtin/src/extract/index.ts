@@ -52,7 +52,10 @@ export default defineNode({
     icon: '⊞',
     description: t('文章から指定した項目を抜き出し、各値に原文の根拠箇所を付けます。根拠のない値は採用しません', 'Extracts fields from text with the source span behind each value; values without evidence are withheld'),
   },
-  inputs: { text: port(PortKinds.text, { title: t('原文', 'Source text') }) },
+  inputs: {
+    text: port(PortKinds.text, { title: t('原文', 'Source text') }),
+    extraFields: port(PortKinds.json, { optional: true, title: t('追加の項目（上流から）', 'More fields (from upstream)'), description: t('例: 届出対象疾患の判定が示す疾患別の項目', 'e.g. the disease-specific fields of a notifiable disease') }),
+  },
   outputs: {
     fields: port(PortKinds.json, { title: t('項目（根拠つき）', 'Fields with evidence') }),
     values: port(PortKinds.json, { title: t('値のみ', 'Values') }),
@@ -71,8 +74,8 @@ export default defineNode({
   }),
   capabilities: { gpu: 'optional', ai: 'generates' },
   limits: { timeoutMs: 15 * 60_000 },
-  async execute(ctx, { text }) {
-    const fields = ctx.config.fields;
+  async execute(ctx, { text, extraFields }) {
+    const fields = withExtraFields(ctx.config.fields, extraFields);
     const schema = {
       type: 'object',
       properties: Object.fromEntries(fields.map((f) => [f.name, {
@@ -117,6 +120,20 @@ export default defineNode({
     };
   },
 });
+
+/** Fields an upstream node asks for, appended after the configured ones (a configured key wins). */
+function withExtraFields(configured: FieldSpec[], extra: unknown): FieldSpec[] {
+  if (extra === undefined || extra === null) return configured;
+  const parsed = z.array(FieldSchema).max(60).safeParse(extra);
+  if (!parsed.success) {
+    throw new MedflowError({
+      code: 'VALIDATION_FAILED', category: 'USER', message: `extraFields: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      details: { problems: parsed.error.issues.map((i) => ({ path: `inputs.extraFields.${i.path.join('.')}`, message: i.message })) },
+    });
+  }
+  const known = new Set(configured.map((f) => f.name));
+  return [...configured, ...parsed.data.filter((f) => !known.has(f.name) && (f.type !== 'enum' || (f.options?.length ?? 0) > 0))];
+}
 
 /** `３８．５℃` → 38.5; undefined when the text holds no single number. */
 function parseNumber(text: string): number | undefined {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { loadCodeTables } from '@medflow/data';
+import { loadCodeTables, loadNotifiableTable } from '@medflow/data';
 import { CodeSandbox } from '@medflow/sandbox';
 import { SuspendSignal, type AnyNodeDefinition, type FileRef, type NodeContext, type NodeServices, type ResumeInfo } from '@medflow/sdk';
 
@@ -28,6 +28,7 @@ export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: R
       http: none('http') as NodeServices['http'],
       codes: loadCodeTables(),
       code: codeSandbox(),
+      notifiable: loadNotifiableTable(),
       phiVault: { async keep(r) { vault.set(`${r.runId}/${r.nodeId}`, r.entries); return { vaultId: `${r.runId}/${r.nodeId}` }; } },
     },
     runInputs,
