@@ -37,6 +37,18 @@ function comparable(kind: MetricKind, actual: unknown): unknown {
   return actual;
 }
 
+/** A label key may be a dotted path into the output (`disease.id`, `values.sex`) when the output has no such key. */
+function fieldValue(predicted: Record<string, unknown>, key: string): unknown {
+  if (key in predicted || !key.includes('.')) return predicted[key];
+  let value: unknown = predicted;
+  for (const part of key.split('.')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[part];
+    if (value && typeof value === 'object' && 'status' in value && 'value' in value) value = (value as { value: unknown }).value;
+  }
+  return value;
+}
+
 const norm = (v: unknown) => (v === undefined || v === null || v === '' ? null : typeof v === 'string' ? v.normalize('NFKC').trim() : JSON.stringify(v));
 /** ICD-10 category: `J18.9` → `J18`; other code systems keep their code. */
 const category = (code: string) => (/^[A-Z]\d\d/.test(code) ? code.slice(0, 3) : code);
@@ -106,7 +118,9 @@ export class OutputScorer {
     let all = true;
     for (const key of Object.keys(gold)) {
       const st = this.fieldStats.get(key) ?? { tp: 0, fp: 0, fn: 0 };
-      const g = norm(gold[key]); const p = norm(predicted[key]);
+      const g = norm(gold[key]); const p = norm(fieldValue(predicted, key));
+      // Correctly absent: nothing to count, and nothing wrong.
+      if (g === null && p === null) { this.fieldStats.set(key, st); continue; }
       if (p !== null && p === g) st.tp++;
       else {
         all = false;

@@ -40,6 +40,7 @@ export default defineNode({
   outputs: {
     notification: port(PortKinds.json, { title: t('届出の要件', 'Notification requirements') }),
     fields: port(PortKinds.json, { title: t('追加で抽出する項目', 'Fields to extract') }),
+    text: port(PortKinds.text, { title: t('本文（届出対象のときのみ）', 'Text (only when notifiable)'), description: t('抽出や確認を届出対象のときだけ行うためにつなぎます', 'Connect extraction here so it runs only when there is something to notify') }),
     notFound: port(PortKinds.json, { title: t('届出対象なし', 'Nothing to notify') }),
   },
   config: z.object({
@@ -93,6 +94,6 @@ export default defineNode({
     };
     const fields = [...(disease.identityRequired && ctx.config.includeIdentityFields ? fieldSets.identity : []), ...specificFields];
     if (alsoMentioned.length) ctx.log.warn('several notifiable diseases are written; each needs its own notification', { diseases: alsoMentioned.map((d) => d.id) });
-    return { notification, fields };
+    return { notification, fields, text };
   },
 });

@@ -20,6 +20,8 @@ export interface NotificationDocument {
   identityRequired: boolean;
   identityNote: string;
   rows: NotificationRow[];
+  /** The same values by key, for electronic entry (blank = null). */
+  values: Record<string, string | number | boolean | null>;
   /** Keys of the values an AI drafted (and a physician approved). */
   aiFilled: string[];
   /** Values the physician gave that the law does not ask for this disease (left off the form). */

@@ -87,6 +87,7 @@ export default defineNode({
       identityRequired: target.identity.required,
       identityNote: target.identity.note,
       rows,
+      values: Object.fromEntries(rows.map((r) => [r.key, r.value])),
       aiFilled: rows.filter((r) => r.source === 'ai-confirmed').map((r) => r.key),
       omitted,
     };

@@ -78,7 +78,8 @@ export default defineNode({
     const decision = ReviewDecisionSchema.parse(ctx.resume.data);
     const record = { reviewId: decision.reviewId, decision: decision.decision, reviewer: decision.reviewer, decidedAt: decision.decidedAt, edits: decision.edits, ...(decision.reason ? { reason: decision.reason } : {}), ...(decision.comment ? { comment: decision.comment } : {}) };
     switch (decision.decision) {
-      case 'approved': return { approved: decision.values ?? {}, decision: record };
+      // Approved without values (the evaluation harness, an API client) means approved as drafted — what the review service sends too.
+      case 'approved': return { approved: decision.values ?? Object.fromEntries(draftFields(draft, cfg.fields).map((f) => [f.key, f.value ?? null])), decision: record };
       case 'returned': return { returned: { comment: decision.comment ?? '', values: decision.values ?? {}, draft }, decision: record };
       case 'rejected': return { rejected: { reason: decision.reason ?? '', draft }, decision: record };
       default:
