@@ -1,0 +1,76 @@
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { builtinNodes } from '@medflow/nodes-builtin';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Engine, MemoryJournal, NodeRegistry, ResourcePools } from '../../server/src/engine/index.js';
+import { evaluate, parseDataset } from '../../server/src/evaluation/index.js';
+import { silentLogger } from '../../server/src/logger.js';
+import { createRuntime, defaultRuntimeConfig } from '../../server/src/runtime/index.js';
+import { createFileService } from '../../server/src/services/file-service.js';
+import { MemoryBlobs } from '../../server/src/store/index.js';
+import { MemoryPhiVault } from '../../server/src/compliance/phi-vault.js';
+import { testModelsDir, TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
+
+/**
+ * Every clinical template, end to end on the small models: loaded, validated, and run over records of
+ * its labelled samples through the evaluation harness, review gates approved as drafted. The tiny
+ * random LLM cannot extract anything meaningful (the evidence check withholds what it invents); what is
+ * asserted is that each template runs to its outputs, and the scores of its deterministic parts.
+ */
+const ROOT = fileURLToPath(new URL('../../templates/clinical/', import.meta.url));
+const templates = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => statSync(join(ROOT, d)).isDirectory()) : [];
+
+const models = testModelsDir();
+const runtime = createRuntime({ ...defaultRuntimeConfig(models), llmContextSize: 2048 }, silentLogger);
+const services = runtime.services(createFileService(new MemoryBlobs()), new MemoryPhiVault());
+const engine = new Engine({ registry: new NodeRegistry().registerAll(builtinNodes), journal: new MemoryJournal(), pools: new ResourcePools({ 'cpu-heavy': 2, gpu: 1 }), services: () => services });
+afterAll(async () => { await runtime.close(); rmSync(models, { recursive: true, force: true }); });
+
+/** The template with its LLM nodes on the tiny model, and short values so its random output stays small. */
+function onSmallModels(document: { nodes: Array<{ type: string; config: Record<string, unknown> }> }) {
+  return {
+    ...document,
+    nodes: document.nodes.map((n) => n.type === 'ai/extract' ? { ...n, config: { ...n.config, model: TINY_MODEL, maxTokens: 2048, maxValueLength: 16, maxQuoteLength: 16 } }
+      : n.type === 'ai/llm' ? { ...n, config: { ...n.config, model: TINY_MODEL, maxTokens: 64 } } : n),
+  };
+}
+
+/** Runs a document once, approving every review gate as drafted, and returns the run's outputs. */
+async function runApproved(document: unknown, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  let handle = await engine.start(document, inputs);
+  let final = await handle.done;
+  while (final.status === 'waiting_review') {
+    const waiting = handle.nodes().find((n) => n.status === 'waiting')!;
+    handle = await engine.resume({ run: final, nodes: handle.nodes(), lastSeq: 0 }, { nodeId: waiting.nodeId, data: { decision: 'approved', decidedAt: new Date().toISOString(), edits: [], reviewId: `test/${final.id}` } });
+    final = await handle.done;
+  }
+  expect(final.status).toBe('completed');
+  return final.outputs;
+}
+
+describe('clinical templates', () => {
+  it('are bundled', () => expect(templates.length).toBeGreaterThan(0));
+
+  it.each(templates)('%s has a README, ≥ 10 labelled samples, and runs end to end with review approved', async (slug) => {
+    const dir = join(ROOT, slug);
+    expect(statSync(join(dir, 'README.md')).isFile()).toBe(true);
+    const document = JSON.parse(readFileSync(join(dir, 'workflow.json'), 'utf8'));
+    expect(engine.plan(document).ok).toBe(true);
+    const dataset = parseDataset('cases.jsonl', readFileSync(join(dir, 'samples/cases.jsonl'), 'utf8'));
+    expect(dataset.records.length).toBeGreaterThanOrEqual(10);
+    // Two records the template acts on and, where the samples have one, one it must leave alone.
+    const negative = dataset.records.find((r) => r.tags?.includes('not-notifiable') || r.tags?.includes('negative'));
+    const picked = { ...dataset, records: [...dataset.records.filter((r) => r !== negative).slice(0, 2), ...(negative ? [negative] : [])] };
+    const report = await evaluate(engine, onSmallModels(document), picked, { concurrency: 2 });
+    expect(report.failedRuns).toBe(0);
+    if (slug === 'infectious-disease-notification') {
+      expect(report.metrics.requirements!.exactMatch).toBe(1);
+      // One run followed to its outputs: the printable form and the JSON for electronic entry.
+      const outputs = await runApproved(onSmallModels(document), dataset.records[0]!.inputs);
+      expect(outputs.form_html).toMatchObject({ mediaType: 'text/html', name: expect.stringMatching(/^腸管出血性大腸菌感染症発生届-/) });
+      expect(outputs.notification).toMatchObject({ form: '感染症発生届', disease: { id: 'ehec' }, deadline: { label: '直ちに' }, identityRequired: true });
+      expect(outputs.requirements).toMatchObject({ specificFields: expect.arrayContaining([expect.objectContaining({ name: 'ehecToxin' })]) });
+    }
+  }, 240_000);
+});
