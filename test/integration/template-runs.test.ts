@@ -27,12 +27,20 @@ const services = runtime.services(createFileService(new MemoryBlobs()), new Memo
 const engine = new Engine({ registry: new NodeRegistry().registerAll(builtinNodes), journal: new MemoryJournal(), pools: new ResourcePools({ 'cpu-heavy': 2, gpu: 1 }), services: () => services });
 afterAll(async () => { await runtime.close(); rmSync(models, { recursive: true, force: true }); });
 
+/** A JSON schema whose strings are at most 12 characters: the random model fills every string to its limit. */
+function shortStrings(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(shortStrings);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, shortStrings(v)]));
+  return out.type === 'string' ? { ...out, maxLength: 12 } : out;
+}
+
 /** The template with its LLM nodes on the tiny model, and short values so its random output stays small. */
 function onSmallModels(document: { nodes: Array<{ type: string; config: Record<string, unknown> }> }) {
   return {
     ...document,
     nodes: document.nodes.map((n) => n.type === 'ai/extract' ? { ...n, config: { ...n.config, model: TINY_MODEL, maxTokens: 2048, maxValueLength: 16, maxQuoteLength: 16 } }
-      : n.type === 'ai/llm' ? { ...n, config: { ...n.config, model: TINY_MODEL, maxTokens: 64 } } : n),
+      : n.type === 'ai/llm' ? { ...n, config: { ...n.config, model: TINY_MODEL, maxTokens: 1024, ...(n.config.outputSchema ? { outputSchema: shortStrings(n.config.outputSchema) } : {}) } } : n),
   };
 }
 

@@ -16,7 +16,7 @@ const CLAUSE_END = /[。．\n；;!?！？]/;
 const LIST_SEPARATORS = /^[\s・、,，/／+＋&及びとや]+/;
 
 const SUSPECTED_AFTER = /^(の|も|と)?(疑い|疑|うたがい|疑われ|疑う|を疑|の可能性|可能性|が考えられ|を考え|も考え|否定できず|否定できない|除外できず|\?|？|\(\?\)|（\?）|（？）|susp)/i;
-const RULED_OUT_AFTER = /^(は|も|の所見は|の所見も|を示唆する所見は)?(否定|除外|なし|無し|ない|認めず|認めない|認められず|ではない|ではなく|ではなかった|を否定|陰性|\(-\)|（-）|（−）|（－）|-(?!\d)|−|－|negative|ruled out)/i;
+const RULED_OUT_AFTER = /^(は|も|の所見は|の所見も|を示唆する所見は|(の)?(徴候|兆候|症状|所見)(は|も)?)?(否定|除外|なし|無し|ない|認めず|認めない|認められず|ではない|ではなく|ではなかった|を否定|陰性|\(-\)|（-）|（−）|（－）|-(?!\d)|−|－|negative|ruled out)/i;
 const HISTORY_AFTER = /^(の)?[（(]?(既往|既往歴|術後|治療後|治療済|治療歴|加療歴|歴あり|の歴|後(?![期遺方]))/;
 const SUSPECTED_BEFORE = /(r\/o|R\/O|s\/o|S\/O|susp\.?|疑い病名[:：]?|suspected|possible|probable)\s*$/;
 const RULED_OUT_BEFORE = /(no|not|without|denies|否定された|除外された)\s*$/i;

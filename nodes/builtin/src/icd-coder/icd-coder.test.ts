@@ -23,6 +23,12 @@ describe('ICD coder, dictionary mode', () => {
     expect(status).toEqual({ 肺炎: 'suspected', 心不全: 'ruled_out', DM: 'ruled_out', HT: 'ruled_out', 脂質異常症: 'ruled_out', 胃癌: 'history', 大腸癌: 'family_history', 虫垂炎: 'history' });
   });
 
+  it('reads 「…徴候なし」 and 「（治療済み）」 as not current (seen in discharge-summary and notification samples)', async () => {
+    const out = await code('急性心筋梗塞でPCI施行。心不全徴候なし。梅毒（治療済み）。');
+    expect(out.codeList).toEqual(['I21.9']);
+    expect(Object.fromEntries(out.codes.flagged.map((c) => [c.evidence.text, c.status]))).toMatchObject({ 心不全: 'ruled_out', 梅毒: 'history' });
+  });
+
   it('codes external causes beside the injury, with the place of occurrence as 4th character', async () => {
     expect((await code('自宅浴槽内で溺水しているところを発見された。死因：溺死')).codeList).toEqual(['T75.1', 'W65.0']);
     expect((await code('施設の居室で転倒し、右大腿骨頸部骨折')).codeList).toEqual(['S72.0', 'W18.1']);
