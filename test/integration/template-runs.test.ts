@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { builtinNodes } from '@medflow/nodes-builtin';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Engine, MemoryJournal, NodeRegistry, ResourcePools } from '../../server/src/engine/index.js';
-import { evaluate, parseDataset } from '../../server/src/evaluation/index.js';
+import { evaluate, parseDataset, resolveDatasetFiles } from '../../server/src/evaluation/index.js';
 import { silentLogger } from '../../server/src/logger.js';
 import { createRuntime, defaultRuntimeConfig } from '../../server/src/runtime/index.js';
 import { createFileService } from '../../server/src/services/file-service.js';
@@ -23,7 +23,8 @@ const templates = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => statSync(jo
 
 const models = testModelsDir();
 const runtime = createRuntime({ ...defaultRuntimeConfig(models), llmContextSize: 2048 }, silentLogger);
-const services = runtime.services(createFileService(new MemoryBlobs()), new MemoryPhiVault());
+const blobs = new MemoryBlobs();
+const services = runtime.services(createFileService(blobs), new MemoryPhiVault());
 const engine = new Engine({ registry: new NodeRegistry().registerAll(builtinNodes), journal: new MemoryJournal(), pools: new ResourcePools({ 'cpu-heavy': 2, gpu: 1 }), services: () => services });
 afterAll(async () => { await runtime.close(); rmSync(models, { recursive: true, force: true }); });
 
@@ -65,7 +66,8 @@ describe('clinical templates', () => {
     expect(statSync(join(dir, 'README.md')).isFile()).toBe(true);
     const document = JSON.parse(readFileSync(join(dir, 'workflow.json'), 'utf8'));
     expect(engine.plan(document).ok).toBe(true);
-    const dataset = parseDataset('cases.jsonl', readFileSync(join(dir, 'samples/cases.jsonl'), 'utf8'));
+    const datasetPath = join(dir, 'samples/cases.jsonl');
+    const dataset = await resolveDatasetFiles(parseDataset('cases.jsonl', readFileSync(datasetPath, 'utf8')), datasetPath, blobs);
     expect(dataset.records.length).toBeGreaterThanOrEqual(10);
     // Two records the template acts on and, where the samples have one, one it must leave alone.
     const negative = dataset.records.find((r) => r.tags?.includes('not-notifiable') || r.tags?.includes('negative'));

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { builtinNodes } from '@medflow/nodes-builtin';
 import { isMedflowError, type RunRecord } from '@medflow/sdk';
 import { Engine, MemoryJournal, NodeRegistry, ResourcePools } from '../engine/index.js';
-import { compareReports, evaluate, parseDataset, type EvaluationReport } from '../evaluation/index.js';
+import { compareReports, evaluate, parseDataset, resolveDatasetFiles, type EvaluationReport } from '../evaluation/index.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createRuntime } from '../runtime/index.js';
@@ -29,7 +29,8 @@ Usage:
 
 <flow.json> is a workflow document, or an exported workflow ({ "document": ... } / { "workflow": { "draft": ... } }).
 Results are printed to stdout as JSON; progress goes to stderr.
-eval runs every record of a labelled JSONL dataset ({"id","inputs":{...},"expected":{<output>: ...}})
+eval runs every record of a labelled JSONL dataset ({"id","inputs":{...},"expected":{<output>: ...}}; a file
+input is given as {"$file": "path relative to the dataset"})
 through the flow, review gates approved as drafted, and prints the scores (codes: micro/macro F1 and
 exact match, also by ICD-10 category; spans: recall/precision by type; fields: P/R/F1 per field).
 Exit codes: 0 completed, 1 failed, 2 bad usage or invalid workflow, 3 waiting for review, 130 cancelled.`;
@@ -88,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   if (command === 'eval') {
-    const report = await runEvaluation(engine, await readFlow(file), datasetFile, values);
+    const report = await runEvaluation(engine, blobs, await readFlow(file), datasetFile, values);
     await runtime.close();
     return report.failedRuns ? EXIT.failed : EXIT.completed;
   }
@@ -133,14 +134,14 @@ async function backupOrRestore(command: 'backup' | 'restore', file: string | und
   return 0;
 }
 
-async function runEvaluation(engine: Engine, document: unknown, datasetFile: string | undefined, values: { concurrency?: string | undefined; out?: string | undefined; compare?: string | undefined; quiet?: boolean | undefined }) {
+async function runEvaluation(engine: Engine, blobs: MemoryBlobs, document: unknown, datasetFile: string | undefined, values: { concurrency?: string | undefined; out?: string | undefined; compare?: string | undefined; quiet?: boolean | undefined }) {
   if (!datasetFile) throw new UsageError('missing <dataset.jsonl>');
   let text: string;
   try { text = await readFile(datasetFile, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${datasetFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
   const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new UsageError('--concurrency must be a whole number from 1 to 32');
   const before = values.compare ? JSON.parse(await readFile(values.compare, 'utf8')) as EvaluationReport : undefined;
-  const dataset = parseDataset(basename(datasetFile), text);
+  const dataset = await resolveDatasetFiles(parseDataset(basename(datasetFile), text), datasetFile, blobs).catch((e: Error) => { throw new UsageError(`${datasetFile} ${e.message}`); });
   const report = await evaluate(engine, document, dataset, {
     concurrency,
     onProgress: (done, total) => { if (!values.quiet && (done % 25 === 0 || done === total)) process.stderr.write(`  ${done}/${total}\r`); },
