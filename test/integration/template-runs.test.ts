@@ -28,6 +28,13 @@ const services = runtime.services(createFileService(blobs), new MemoryPhiVault()
 const engine = new Engine({ registry: new NodeRegistry().registerAll(builtinNodes), journal: new MemoryJournal(), pools: new ResourcePools({ 'cpu-heavy': 2, gpu: 1 }), services: () => services });
 afterAll(async () => { await runtime.close(); rmSync(models, { recursive: true, force: true }); });
 
+const WHISPER_GIVEN = Boolean(process.env.MEDFLOW_TEST_WHISPER_MODEL && existsSync(process.env.MEDFLOW_TEST_WHISPER_MODEL));
+/** A transcription node fed by a required recording: the run cannot go on without a whisper model. */
+function needsWhisper(document: { nodes: Array<{ id: string; type: string; config: Record<string, unknown> }>; edges: Array<{ from: { node: string }; to: { node: string } }> }): boolean {
+  return document.nodes.some((n) => n.type === 'ai/transcribe' && document.edges.some((e) => e.to.node === n.id
+    && document.nodes.find((m) => m.id === e.from.node)?.config.required !== false));
+}
+
 /** A JSON schema whose strings are at most 12 characters: the random model fills every string to its limit. */
 function shortStrings(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(shortStrings);
@@ -41,6 +48,7 @@ function onSmallModels(document: { nodes: Array<{ type: string; config: Record<s
   return {
     ...document,
     nodes: document.nodes.map((n) => n.type === 'ai/extract' ? { ...n, config: { ...n.config, model: TINY_MODEL, maxTokens: 2048, maxValueLength: 16, maxQuoteLength: 16 } }
+      : n.type === 'ai/transcribe' ? { ...n, config: { ...n.config, model: 'whisper-test.bin' } }
       : n.type === 'ai/llm' ? { ...n, config: { ...n.config, model: TINY_MODEL, maxTokens: 1024, ...(n.config.outputSchema ? { outputSchema: shortStrings(n.config.outputSchema) } : {}) } } : n),
   };
 }
@@ -61,7 +69,7 @@ async function runApproved(document: unknown, inputs: Record<string, unknown>): 
 describe('clinical templates', () => {
   it('are bundled', () => expect(templates.length).toBeGreaterThan(0));
 
-  it.each(templates)('%s has a README, ≥ 10 labelled samples, and runs end to end with review approved', async (slug) => {
+  it.for(templates)('%s has a README, ≥ 10 labelled samples, and runs end to end with review approved', { timeout: 240_000 }, async (slug: string, ctx) => {
     const dir = join(ROOT, slug);
     expect(statSync(join(dir, 'README.md')).isFile()).toBe(true);
     const document = JSON.parse(readFileSync(join(dir, 'workflow.json'), 'utf8'));
@@ -72,6 +80,11 @@ describe('clinical templates', () => {
     // Two records the template acts on and, where the samples have one, one it must leave alone.
     const negative = dataset.records.find((r) => r.tags?.includes('not-notifiable') || r.tags?.includes('negative'));
     const picked = { ...dataset, records: [...dataset.records.filter((r) => r !== negative).slice(0, 2), ...(negative ? [negative] : [])] };
+    // No whisper model ships with the repository (see ../shared/models): templates that must transcribe run only with one.
+    if (needsWhisper(document) && !WHISPER_GIVEN) {
+      console.warn(`[template-runs] ${slug}: run SKIPPED — it transcribes a recording and no whisper model is available (set MEDFLOW_TEST_WHISPER_MODEL=/path/to/ggml-*.bin); validated and its samples checked only`);
+      ctx.skip();
+    }
     const report = await evaluate(engine, onSmallModels(document), picked, { concurrency: 2 });
     expect(report.failedRuns).toBe(0);
     if (slug === 'infectious-disease-notification') {
@@ -82,5 +95,5 @@ describe('clinical templates', () => {
       expect(outputs.notification).toMatchObject({ form: '感染症発生届', disease: { id: 'ehec' }, deadline: { label: '直ちに' }, identityRequired: true });
       expect(outputs.requirements).toMatchObject({ specificFields: expect.arrayContaining([expect.objectContaining({ name: 'ehecToxin' })]) });
     }
-  }, 240_000);
+  });
 });
