@@ -34,6 +34,9 @@ describe('medical/notification-form', () => {
     expect(html.match(/AI下書き・医師確認<\/span>/g)).toHaveLength(3);
     expect(html).toContain('<span class="no">2</span>当該者氏名');
     expect(html).toContain('font-family: "Noto Serif CJK JP"');
+    // Row classes never collide with the page's own classes (a blank row once became an inline block).
+    expect(html).toContain('<tr class="src-blank">');
+    expect(html).not.toMatch(/<tr class="(blank|physician|ai-confirmed)"/);
   });
 
   it('leaves the patient\'s name and address off where the law does not ask for them, and counts 7 days', async () => {

@@ -10,8 +10,8 @@ const MARK = {
 } as const;
 
 function row(r: NotificationRow, number: number): string {
-  const value = r.value === null || r.value === '' ? '<span class="blank">&nbsp;</span>' : escape(typeof r.value === 'boolean' ? (r.value ? 'あり' : 'なし') : r.value);
-  return `<tr class="${r.source}"><th><span class="no">${number}</span>${escape(r.label)}</th><td>${value} ${MARK[r.source]}</td></tr>`;
+  const value = r.value === null || r.value === '' ? '<span class="empty">&nbsp;</span>' : escape(typeof r.value === 'boolean' ? (r.value ? 'あり' : 'なし') : r.value);
+  return `<tr class="src-${r.source}"><th><span class="no">${number}</span>${escape(r.label)}</th><td>${value} ${MARK[r.source]}</td></tr>`;
 }
 
 /**
@@ -42,7 +42,7 @@ export function renderNotificationHtml(doc: NotificationDocument): string {
   .mark { font-family: "Noto Sans CJK JP", sans-serif; font-size: 7.5pt; border: 0.2mm solid; border-radius: 1mm; padding: 0 1mm; margin-left: 1mm; white-space: nowrap; }
   .mark.ai { color: #7a5200; border-color: #c99a2e; background: #fff6dc; }
   .mark.md { color: #1f4f99; border-color: #1f4f99; }
-  .blank { display: inline-block; min-width: 30mm; }
+  span.empty { display: inline-block; min-width: 30mm; }
   .deadline { border: 0.5mm solid #a40e26; color: #a40e26; padding: 1.5mm 3mm; margin: 2mm 0; font-weight: bold; }
   .notes { font-size: 8.5pt; margin-top: 3mm; }
   @media print { .deadline { page-break-inside: avoid; } }
