@@ -1,3 +1,4 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,5 +54,26 @@ describe.runIf(browserAvailable)('node packages in Chromium', () => {
     await item.waitFor();
     await expect(item.getByText('外部').isVisible()).resolves.toBe(true);
     await page.screenshot({ path: `${SHOTS}/32-palette-third-party.png` });
+
+    // A workflow pinned to 1.0.0; version 1.1.0 gets installed; the author moves the node to it explicitly.
+    await page.dragAndDrop('[data-testid="palette-example/jp-date"]', '[data-testid="canvas"]', { targetPosition: { x: 300, y: 200 } });
+    await page.getByText('保存済み').waitFor();
+    const saved = (await server.admin.api('GET', `/api/workflows/${wf.body.workflow.id}`)).body.workflow.draft;
+    expect(saved.nodes[0].package).toBe('medflow-node-jp-date@1.0.0');
+    const dir2 = `${OUT}jp-date-1.1.0`;
+    await cp(EXAMPLE_DIR, dir2, { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('/dist') });
+    const pj = JSON.parse(await readFile(`${dir2}/package.json`, 'utf8'));
+    await writeFile(`${dir2}/package.json`, JSON.stringify({ ...pj, version: '1.1.0' }));
+    const up = await server.admin.api('POST', '/api/admin/packages', await readFile((await packPackageDir(dir2, OUT)).file));
+    await server.admin.api('POST', `/api/admin/packages/${encodeURIComponent(up.body.id)}/approve`, { integrity: up.body.integrity, capabilities: up.body.manifest.capabilities });
+    await page.reload();
+    await page.locator('[data-testid^="node-"]').first().click();
+    const pin = page.getByTestId('package-pin');
+    await expect(pin.getByText('medflow-node-jp-date@1.0.0').isVisible()).resolves.toBe(true);
+    await pin.getByRole('button', { name: 'v1.1.0 に更新' }).click();
+    await page.getByText('保存済み').waitFor();
+    await page.screenshot({ path: `${SHOTS}/33-package-updated.png` });
+    const moved = (await server.admin.api('GET', `/api/workflows/${wf.body.workflow.id}`)).body.workflow.draft;
+    expect(moved.nodes[0].package).toBe('medflow-node-jp-date@1.1.0');
   });
 });

@@ -44,7 +44,9 @@ describe('connection rules', () => {
 describe('documents', () => {
   it('round-trips a workflow document through the canvas model', () => {
     const doc = {
-      schemaVersion: 1 as const, name: '発熱', nodes: [{ id: 'a', type: 'core/text-input', typeVersion: 1, config: { name: 'note' }, position: { x: 10, y: 20 }, label: '記録' }],
+      schemaVersion: 1 as const, name: '発熱', nodes: [{ id: 'a', type: 'core/text-input', typeVersion: 1, config: { name: 'note' }, position: { x: 10, y: 20 }, label: '記録' },
+        // A third-party node keeps its package pin through the editor.
+        { id: 'b', type: 'example/jp-date', typeVersion: 1, config: {}, position: { x: 200, y: 20 }, package: 'medflow-node-jp-date@1.0.0' }],
       edges: [{ from: { node: 'a', port: 'text' }, to: { node: 'b', port: 'vars' } }],
     };
     const flow = toFlow(doc);

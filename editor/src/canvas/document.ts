@@ -7,6 +7,8 @@ export interface FlowNodeData extends Record<string, unknown> {
   config: Record<string, unknown>;
   label?: string;
   settings?: WorkflowDocument['nodes'][number]['settings'];
+  /** For nodes from an installed package: the package version the workflow is pinned to (`name@1.0.0`). */
+  package?: string;
 }
 export type FlowNode = Node<FlowNodeData, 'medflow'>;
 export type FlowEdge = Edge;
@@ -20,7 +22,7 @@ export function toFlow(doc: WorkflowDocument): { nodes: FlowNode[]; edges: FlowE
       id: n.id,
       type: 'medflow',
       position: n.position ?? { x: 0, y: 0 },
-      data: { nodeType: n.type, typeVersion: n.typeVersion, config: n.config ?? {}, ...(n.label ? { label: n.label } : {}), ...(n.settings ? { settings: n.settings } : {}) },
+      data: { nodeType: n.type, typeVersion: n.typeVersion, config: n.config ?? {}, ...(n.label ? { label: n.label } : {}), ...(n.settings ? { settings: n.settings } : {}), ...(n.package ? { package: n.package } : {}) },
     })),
     edges: doc.edges.map((e) => ({
       id: edgeId(e.from.node, e.from.port, e.to.node, e.to.port),
@@ -40,6 +42,7 @@ export function toDocument(meta: { name: string; description?: string }, nodes: 
       position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
       ...(n.data.label ? { label: n.data.label } : {}),
       ...(n.data.settings ? { settings: n.data.settings } : {}),
+      ...(n.data.package ? { package: n.data.package } : {}),
     })),
     edges: edges.map((e) => ({ from: { node: e.source, port: e.sourceHandle ?? '' }, to: { node: e.target, port: e.targetHandle ?? '' } })),
   };

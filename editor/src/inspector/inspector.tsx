@@ -30,6 +30,7 @@ export function Inspector({ node, edges, catalogue, problems, onChange }: {
       <h2>{entry ? pick(entry.display.title) : node.data.nodeType}</h2>
       <p className="muted small">{entry && pick(entry.display.description)}</p>
       <p className="small"><code>{node.id}</code> · {node.data.nodeType}@{node.data.typeVersion}</p>
+      {entry?.origin && <PackagePin pinned={node.data.package} newest={`${entry.origin.package}@${entry.origin.version}`} onUpdate={(pin) => onChange(node.id, { package: pin })} />}
       {general.length > 0 && <ul className="field-error" role="alert">{general.map((g, i) => <li key={i}>{g}</li>)}</ul>}
       <div className="field">
         <label htmlFor="node-label">{t('nodeLabel')}</label>
@@ -40,5 +41,21 @@ export function Inspector({ node, edges, catalogue, problems, onChange }: {
           onChange={(config) => onChange(node.id, { config })} />
       )}
     </aside>
+  );
+}
+
+/**
+ * Which installed package version a third-party node runs with. Installing a newer version never moves
+ * a saved workflow: the author does it here, explicitly.
+ */
+function PackagePin({ pinned, newest, onUpdate }: { pinned: string | undefined; newest: string; onUpdate: (pin: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <p className="small package-pin" data-testid="package-pin">
+      {t('thirdParty')} · {t('packageVersionPinned')}: <code>{pinned ?? newest}</code>
+      {pinned && pinned !== newest && (
+        <button type="button" onClick={() => onUpdate(newest)}>{t('updatePackage', { v: newest.slice(newest.lastIndexOf('@') + 1) })}</button>
+      )}
+    </p>
   );
 }

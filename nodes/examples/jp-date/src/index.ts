@@ -1,4 +1,4 @@
-import { defineNode, port, PortKinds, t, z } from '@medflow/sdk';
+import { defineNode, field, port, PortKinds, t, z } from '@medflow/sdk';
 import { findDates, rewriteDates } from './parse-dates.js';
 
 const FORMATS = {
@@ -26,7 +26,8 @@ const jpDate = defineNode({
     dates: port(PortKinds.json, { title: t('見つかった日付', 'Dates found') }),
   },
   config: z.object({
-    format: z.enum(['iso', 'ja-western']).default('iso').describe('書き換え後の形式: iso = 2024-04-01, ja-western = 2024年4月1日'),
+    format: z.enum(['iso', 'ja-western']).default('iso').describe('書き換え後の形式: iso = 2024-04-01, ja-western = 2024年4月1日')
+      .meta(field('書き換え後の形式', 'Output format', 'iso = 2024-04-01、ja-western = 2024年4月1日')),
   }),
   async execute(ctx, { text }) {
     const dates = findDates(text);
