@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { builtinNodes } from '@medflow/nodes-builtin';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Engine, MemoryJournal, NodeRegistry, ResourcePools } from '../../server/src/engine/index.js';
-import { evaluate, parseDataset, resolveDatasetFiles } from '../../server/src/evaluation/index.js';
+import { evaluate, parseDataset, resolveDatasetFiles, runApprovingReviews } from '../../server/src/evaluation/index.js';
 import { silentLogger } from '../../server/src/logger.js';
 import { createRuntime, defaultRuntimeConfig } from '../../server/src/runtime/index.js';
 import { createFileService } from '../../server/src/services/file-service.js';
@@ -53,19 +53,6 @@ function onSmallModels(document: { nodes: Array<{ type: string; config: Record<s
   };
 }
 
-/** Runs a document once, approving every review gate as drafted, and returns the run's outputs. */
-async function runApproved(document: unknown, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
-  let handle = await engine.start(document, inputs);
-  let final = await handle.done;
-  while (final.status === 'waiting_review') {
-    const waiting = handle.nodes().find((n) => n.status === 'waiting')!;
-    handle = await engine.resume({ run: final, nodes: handle.nodes(), lastSeq: 0 }, { nodeId: waiting.nodeId, data: { decision: 'approved', decidedAt: new Date().toISOString(), edits: [], reviewId: `test/${final.id}` } });
-    final = await handle.done;
-  }
-  expect(final.status).toBe('completed');
-  return final.outputs;
-}
-
 describe('clinical templates', () => {
   it('are bundled', () => expect(templates.length).toBeGreaterThan(0));
 
@@ -90,7 +77,9 @@ describe('clinical templates', () => {
     if (slug === 'infectious-disease-notification') {
       expect(report.metrics.requirements!.exactMatch).toBe(1);
       // One run followed to its outputs: the printable form and the JSON for electronic entry.
-      const outputs = await runApproved(onSmallModels(document), dataset.records[0]!.inputs);
+      const run = await runApprovingReviews(engine, onSmallModels(document), dataset.records[0]!.inputs);
+      expect(run.status).toBe('completed');
+      const outputs = run.outputs;
       expect(outputs.form_html).toMatchObject({ mediaType: 'text/html', name: expect.stringMatching(/^腸管出血性大腸菌感染症発生届-/) });
       expect(outputs.notification).toMatchObject({ form: '感染症発生届', disease: { id: 'ehec' }, deadline: { label: '直ちに' }, identityRequired: true });
       expect(outputs.requirements).toMatchObject({ specificFields: expect.arrayContaining([expect.objectContaining({ name: 'ehecToxin' })]) });

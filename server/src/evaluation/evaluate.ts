@@ -35,6 +35,25 @@ export interface EvaluationReport {
   records: RecordOutcome[];
 }
 
+/**
+ * Runs a document to its end, approving each review gate as drafted (the gate then passes on the
+ * draft's values); bounded, so a flow that loops through gates cannot hang. Without `autoApprove` a
+ * waiting run is returned as it is.
+ */
+export async function runApprovingReviews(engine: Engine, document: unknown, inputs: Record<string, unknown>, autoApprove = true): Promise<RunRecord> {
+  let handle: RunHandle = await engine.start(document, inputs);
+  let final = await handle.done;
+  for (let gates = 0; final.status === 'waiting_review' && autoApprove && gates < 20; gates++) {
+    const waiting = handle.nodes().find((n) => n.status === 'waiting');
+    if (!waiting) break;
+    handle = await engine.resume({ run: final, nodes: handle.nodes(), lastSeq: 0 }, {
+      nodeId: waiting.nodeId, data: { decision: 'approved', decidedAt: new Date().toISOString(), edits: [], reviewId: `evaluation/${final.id}/${waiting.nodeId}` },
+    });
+    final = await handle.done;
+  }
+  return final;
+}
+
 const stableHash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 /** Runs every record of a dataset through the workflow on `engine`, and scores the outputs. */
@@ -59,17 +78,7 @@ export async function evaluate(engine: Engine, document: unknown, dataset: Datas
     let final: RunRecord | undefined;
     let error: string | undefined;
     try {
-      let handle: RunHandle = await engine.start(plan.document, record.inputs);
-      final = await handle.done;
-      // Approve gate after gate as drafted; a bounded number, so a flow that loops cannot hang the evaluation.
-      for (let gates = 0; final.status === 'waiting_review' && options.autoApproveReviews !== false && gates < 20; gates++) {
-        const waiting = handle.nodes().find((n) => n.status === 'waiting');
-        if (!waiting) break;
-        handle = await engine.resume({ run: final, nodes: handle.nodes(), lastSeq: 0 }, {
-          nodeId: waiting.nodeId, data: { decision: 'approved', decidedAt: new Date().toISOString(), edits: [], reviewId: `evaluation/${final.id}/${waiting.nodeId}` },
-        });
-        final = await handle.done;
-      }
+      final = await runApprovingReviews(engine, plan.document, record.inputs, options.autoApproveReviews !== false);
       if (final.status !== 'completed') error = final.error ? `${final.error.code}: ${final.error.message}` : `run ended ${final.status}`;
     } catch (e) {
       error = (e as Error).message;
