@@ -1,4 +1,5 @@
 import type { Incoming } from '@medflow/sdk';
+import { isObject } from '../shared/is-object.js';
 
 /** One field of the draft as the reviewer sees it: the AI's value and the passage it came from. */
 export interface ReviewField {
@@ -25,7 +26,6 @@ export type ReviewSource =
 
 export interface FieldSpec { key: string; label?: string | undefined; type: ReviewField['type']; options?: string[] | undefined; required: boolean }
 
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const isExtracted = (v: unknown): v is { value: unknown; status: 'found' | 'not_found' | 'unsupported'; evidence: ReviewField['evidence']; label?: string; required?: boolean; rejected?: unknown } =>
   isObject(v) && 'value' in v && 'evidence' in v && (v.status === 'found' || v.status === 'not_found' || v.status === 'unsupported');
 
