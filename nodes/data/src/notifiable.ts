@@ -52,10 +52,10 @@ export class NotifiableTable implements NotifiableDiseaseService {
     if (new Set(this.list.map((d) => d.id)).size !== this.list.length) throw new CodeTableError(`${file}: disease ids must be unique`);
     const nnFile = join(dir, 'not-notifiable.tsv');
     const [, ...nnRows] = rows(nnFile);
-    this.notNotifiable = nnRows.map(({ line, cells }) => {
+    this.notNotifiable = nnRows.map(({ line, cells }, i) => {
       const [name = '', synonyms = '', note = ''] = cells;
       if (!name || !note) throw new CodeTableError(`${nnFile} line ${line}: name and note are required`);
-      const index = `nn:${nnRows.findIndex((r) => r.line === line)}`;
+      const index = `nn:${i}`;
       for (const term of [name, ...synonyms.split('|')].filter(Boolean)) terms.push({ term, kind: /^[\x21-\x7e]+$/.test(term) ? 'abbr' : 'ja', icd10: [index] });
       return { name, note };
     });

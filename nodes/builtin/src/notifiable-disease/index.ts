@@ -3,7 +3,6 @@ import { assertionOf, type Assertion } from '../icd-coder/assertion.js';
 
 const CATEGORY_LABEL = ['', '一類感染症', '二類感染症', '三類感染症', '四類感染症', '五類感染症（全数把握）'] as const;
 const DEADLINE_LABEL = { immediately: '直ちに', within7days: '7日以内' } as const;
-const IDENTITY_LABELS = ['氏名', '生年月日', '職業', '住所', '電話番号', '保護者氏名'];
 
 export interface NotificationTarget {
   disease: NotifiableDisease & { categoryLabel: string };
@@ -84,7 +83,7 @@ export default defineNode({
         note: disease.deadline === 'immediately' ? '診断後直ちに最寄りの保健所長へ届け出てください' : '診断から7日以内に最寄りの保健所長へ届け出てください',
       },
       identity: disease.identityRequired
-        ? { required: true, fields: IDENTITY_LABELS, note: `${CATEGORY_LABEL[disease.category]}${disease.category === 5 ? `（${disease.name}）` : ''}は氏名・住所等の記載が必要です` }
+        ? { required: true, fields: fieldSets.identity.map((f) => f.label), note: `${CATEGORY_LABEL[disease.category]}${disease.category === 5 ? `（${disease.name}）` : ''}は氏名・住所等の記載が必要です` }
         : { required: false, fields: [], note: `${disease.name}（${CATEGORY_LABEL[disease.category]}）の届出には氏名・住所を記載しません（性別・年齢等のみ）` },
       evidence: chosen.evidence,
       specificFields,

@@ -2,13 +2,12 @@ import { defineNode, field, MedflowError, port, PortKinds, t, z, type Notificati
 import type { NotificationTarget } from '../notifiable-disease/index.js';
 import type { NotificationDocument, NotificationRow } from './document.js';
 import { renderNotificationHtml } from './render-html.js';
+import { isObject } from '../shared/is-object.js';
 
-const IDENTITY_KEYS = new Set(['patientName', 'birthDate', 'occupation', 'address', 'phone', 'guardianName']);
 // The order of the official form: type, person, then clinical items.
 const ORDER = ['reportType', 'patientName', 'sex', 'birthDate', 'ageAtDiagnosis', 'occupation', 'address', 'phone', 'guardianName'];
 const AFTER_SPECIFIC = ['symptoms', 'diagnosisMethod', 'firstVisitDate', 'diagnosisDate', 'infectionDate', 'onsetDate', 'deathDate', 'infectionCause', 'infectionCauseCertainty', 'infectionRegion', 'otherNotes'];
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function addDays(isoDate: string, days: number): string | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(isoDate)) return null;
@@ -55,10 +54,11 @@ export default defineNode({
     }
     const target = notification as unknown as NotificationTarget;
     const fieldSets = ctx.services.notifiable.fields();
+    const identityKeys = new Set(fieldSets.identity.map((f) => f.name));
     const specs = new Map<string, NotificationFieldSpec>([...fieldSets.common, ...fieldSets.identity, ...target.specificFields].map((f) => [f.name, f]));
     const drafted = isObject(draft) ? draft : {};
     const keys = [
-      ...ORDER.filter((k) => !IDENTITY_KEYS.has(k) || target.identity.required),
+      ...ORDER.filter((k) => !identityKeys.has(k) || target.identity.required),
       ...target.specificFields.map((f) => f.name),
       ...AFTER_SPECIFIC,
     ];
@@ -73,7 +73,7 @@ export default defineNode({
       const source: NotificationRow['source'] = value === null ? 'blank' : aiValue !== undefined && JSON.stringify(aiValue) === JSON.stringify(value) ? 'ai-confirmed' : 'physician';
       return { key, label, value, source, ...(source === 'ai-confirmed' ? { evidence } : {}) };
     });
-    const omitted = Object.keys(approved).filter((k) => IDENTITY_KEYS.has(k) && !target.identity.required && approved[k] !== null && approved[k] !== '');
+    const omitted = Object.keys(approved).filter((k) => identityKeys.has(k) && !target.identity.required && approved[k] !== null && approved[k] !== '');
     const reportDate = ctx.config.reportDate ?? new Date().toISOString().slice(0, 10);
     const diagnosisDate = typeof approved.diagnosisDate === 'string' ? approved.diagnosisDate : null;
     const document: NotificationDocument = {
