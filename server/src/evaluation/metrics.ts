@@ -31,10 +31,14 @@ function comparable(kind: MetricKind, actual: unknown): unknown {
     return ((actual as { codes: Array<{ icd10?: string } | string> }).codes).map((c) => (typeof c === 'string' ? c : c.icd10 ?? ''));
   }
   if (kind === 'fields' && actual && typeof actual === 'object') {
-    return Object.fromEntries(Object.entries(actual as Record<string, unknown>).filter(([k]) => !k.startsWith('_'))
-      .map(([k, v]) => [k, v && typeof v === 'object' && 'status' in v && 'value' in v ? (v as { value: unknown }).value : v]));
+    return Object.fromEntries(Object.entries(actual as Record<string, unknown>).filter(([k]) => !k.startsWith('_')).map(([k, v]) => [k, extractedValue(v)]));
   }
   return actual;
+}
+
+/** An extraction field (`{ value, status, evidence }`) read as its value; anything else as it is. */
+function extractedValue(v: unknown): unknown {
+  return v && typeof v === 'object' && 'status' in v && 'value' in v ? (v as { value: unknown }).value : v;
 }
 
 /** A label key may be a dotted path into the output (`disease.id`, `values.sex`) when the output has no such key. */
@@ -43,8 +47,7 @@ function fieldValue(predicted: Record<string, unknown>, key: string): unknown {
   let value: unknown = predicted;
   for (const part of key.split('.')) {
     if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[part];
-    if (value && typeof value === 'object' && 'status' in value && 'value' in value) value = (value as { value: unknown }).value;
+    value = extractedValue((value as Record<string, unknown>)[part]);
   }
   return value;
 }
