@@ -13,13 +13,13 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getLlama, LlamaChatSession } from 'node-llama-cpp';
 import { createRuntime, defaultRuntimeConfig } from '../../../server/dist/runtime/index.js';
+import { median } from '../shared.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const modelPath = resolve(process.env.BENCH_LLM_MODEL ?? join(root, '../shared/models/llama-2-tiny-random.gguf'));
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 128);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const gpu = process.env.MEDFLOW_GPU ?? 'auto';
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const f = (n, d = 1) => Number(n).toFixed(d);
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 const prompt = '次の診療記録を要約してください。主訴：３日前からの発熱と咳嗽。既往歴：２型糖尿病、高血圧。体温38.5℃、SpO2 95%、CRP 12.5 mg/dL。胸部X線で右下肺野に浸潤影。';

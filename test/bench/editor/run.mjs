@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { pct } from '../shared.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const LOADS = Number(process.env.BENCH_LOADS ?? 5);
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 
 // (c) bundle ------------------------------------------------------------------------------------------
 const assets = join(root, 'editor/dist/assets');

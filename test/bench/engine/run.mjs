@@ -9,27 +9,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineNode, port, PortKinds, t, z } from '@medflow/sdk';
 import { Engine, NodeRegistry, NullJournal } from '../../../server/dist/engine/index.js';
 import { StoreJournal } from '../../../server/dist/runs/store-journal.js';
 import { COLLECTIONS, SqliteStore } from '../../../server/dist/store/index.js';
 import { BENCH_SETUP_TOKEN, benchSession } from '../sign-in.mjs';
+import { median, passNode, pct } from '../shared.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 
 // (a) ------------------------------------------------------------------------------------------------
-const pass = defineNode({
-  type: 'bench/pass', version: 1,
-  display: { title: t('通過', 'Pass'), category: 'utility', description: t('', '') },
-  inputs: { in: port(PortKinds.any, { optional: true }) },
-  outputs: { out: port(PortKinds.any) },
-  config: z.object({}),
-  async execute(_ctx, { in: value }) { return { out: value ?? 0 }; },
-});
 const chain = {
   name: 'chain50',
   nodes: Array.from({ length: 50 }, (_, i) => ({ id: `n${i}`, type: 'bench/pass', typeVersion: 1, config: {} })),
@@ -37,7 +27,7 @@ const chain = {
 };
 
 async function perNodeOverhead(journal, runs) {
-  const engine = new Engine({ registry: new NodeRegistry().register(pass), journal });
+  const engine = new Engine({ registry: new NodeRegistry().register(passNode), journal });
   const samples = [];
   for (let i = 0; i < runs + 20; i++) {
     const t0 = process.hrtime.bigint();

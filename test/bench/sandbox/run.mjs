@@ -7,35 +7,19 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineNode, port, PortKinds, t, z } from '@medflow/sdk';
 import { CodeSandbox, DEFAULT_SANDBOX_POLICY, effectiveLimits, PackageSandbox, sandboxedDefinitions } from '@medflow/sandbox';
 import { validatePackageDir } from '@medflow/create-node';
 import { Engine, NodeRegistry, NullJournal } from '../../../server/dist/engine/index.js';
+import { median, passNode, pct } from '../shared.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 const fmt = (us) => `${us.toFixed(1)} µs`;
 
-const NODE_SOURCE = `
-import { defineNode, port, PortKinds, t, z } from '@medflow/sdk';
-export default [defineNode({
-  type: 'bench/pass', version: 1,
-  display: { title: t('通過', 'Pass'), category: 'utility', description: t('', '') },
-  inputs: { in: port(PortKinds.any, { optional: true }) },
-  outputs: { out: port(PortKinds.any) },
-  config: z.object({}),
-  async execute(_ctx, { in: value }) { return { out: value ?? 0 }; },
-})];`;
-const builtinPass = defineNode({
-  type: 'bench/pass', version: 1,
-  display: { title: t('通過', 'Pass'), category: 'utility', description: t('', '') },
-  inputs: { in: port(PortKinds.any, { optional: true }) },
-  outputs: { out: port(PortKinds.any) },
-  config: z.object({}),
-  async execute(_ctx, { in: value }) { return { out: value ?? 0 }; },
-});
+const SHARED = fileURLToPath(new URL('../shared.mjs', import.meta.url));
+// The package re-exports the very node the built-in side runs: the two differ only in where they run.
+const NODE_SOURCE = `import { passNode } from ${JSON.stringify(SHARED)};\nexport default [passNode];\n`;
+const builtinPass = passNode;
 
 const dir = join(root, 'test-output/bench-packages/pass');
 rmSync(dir, { recursive: true, force: true });
