@@ -1,4 +1,4 @@
-import express from 'express';
+import express, { type Request } from 'express';
 import { z } from 'zod';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '@medflow/sdk';
 import type { AuditLog } from '../compliance/audit-log.js';
@@ -42,56 +42,51 @@ export function packagesRouter(table: RouteTable, audit: AuditLog, packages: Pac
     res.json(await packages.get(id));
   });
 
+  /** Runs a package action and audits it either way: what it did on success, the reason on failure. */
+  const audited = async <T>(
+    req: Request, action: string, attempt: { id?: string; details?: Record<string, unknown> },
+    work: () => Promise<T>, done: (result: T) => { id: string; details: Record<string, unknown> },
+  ): Promise<T> => {
+    try {
+      const result = await work();
+      const { id, details } = done(result);
+      await auditRequest(audit, req, { action, resource: { type: 'node_package', id }, patientData: false, outcome: 'success', details });
+      return result;
+    } catch (error) {
+      await auditRequest(audit, req, { action, resource: { type: 'node_package', ...(attempt.id ? { id: attempt.id } : {}) }, patientData: false, outcome: 'failure', details: { ...attempt.details, reason: (error as Error).message.slice(0, 500) } });
+      throw error;
+    }
+  };
+
   r.post('/', 'node.install', express.raw({ type: ARCHIVE_TYPES, limit: maxArchiveBytes }), async (req, res) => {
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
       throw new MedflowError({ code: 'UNSUPPORTED_MEDIA_TYPE', category: 'USER', message: `send the package .tgz as the request body with Content-Type ${ARCHIVE_TYPES[0]}`, details: { accepted: ARCHIVE_TYPES } });
     }
-    try {
-      const installed = await packages.upload(req.body, req.auth!.user.username);
-      await auditRequest(audit, req, { action: 'package.upload', resource: { type: 'node_package', id: installed.id }, patientData: false, outcome: 'success', details: { integrity: installed.integrity, capabilities: installed.manifest.capabilities, nodes: installed.nodes.map((n) => `${n.type}@${n.version}`) } });
-      res.status(201).json(installed);
-    } catch (error) {
-      await auditRequest(audit, req, { action: 'package.upload', resource: { type: 'node_package' }, patientData: false, outcome: 'failure', details: { reason: (error as Error).message.slice(0, 500) } });
-      throw error;
-    }
+    const installed = await audited(req, 'package.upload', {}, () => packages.upload(req.body, req.auth!.user.username),
+      (p) => ({ id: p.id, details: { integrity: p.integrity, capabilities: p.manifest.capabilities, nodes: p.nodes.map((n) => `${n.type}@${n.version}`) } }));
+    res.status(201).json(installed);
   });
 
   r.post('/registry', 'node.install', async (req, res) => {
     const { name, version } = parse(RegistryBody, req.body, 'body');
-    try {
-      const installed = await packages.installFromRegistry(name, version, req.auth!.user.username);
-      await auditRequest(audit, req, { action: 'package.upload', resource: { type: 'node_package', id: installed.id }, patientData: false, outcome: 'success', details: { source: 'registry', integrity: installed.integrity, capabilities: installed.manifest.capabilities } });
-      res.status(201).json(installed);
-    } catch (error) {
-      await auditRequest(audit, req, { action: 'package.upload', resource: { type: 'node_package', id: `${name}@${version}` }, patientData: false, outcome: 'failure', details: { source: 'registry', reason: (error as Error).message.slice(0, 500) } });
-      throw error;
-    }
+    const installed = await audited(req, 'package.upload', { id: `${name}@${version}`, details: { source: 'registry' } },
+      () => packages.installFromRegistry(name, version, req.auth!.user.username),
+      (p) => ({ id: p.id, details: { source: 'registry', integrity: p.integrity, capabilities: p.manifest.capabilities } }));
+    res.status(201).json(installed);
   });
 
   r.post('/:id/approve', 'settings.manage', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
     const body = parse(ApproveBody, req.body, 'body');
-    try {
-      const enabled = await packages.approve(id, body, req.auth!.user.username);
-      await auditRequest(audit, req, { action: 'package.approve', resource: { type: 'node_package', id }, patientData: false, outcome: 'success', details: { integrity: enabled.integrity, capabilities: enabled.manifest.capabilities } });
-      res.json(enabled);
-    } catch (error) {
-      await auditRequest(audit, req, { action: 'package.approve', resource: { type: 'node_package', id }, patientData: false, outcome: 'failure', details: { reason: (error as Error).message.slice(0, 500) } });
-      throw error;
-    }
+    res.json(await audited(req, 'package.approve', { id }, () => packages.approve(id, body, req.auth!.user.username),
+      (p) => ({ id, details: { integrity: p.integrity, capabilities: p.manifest.capabilities } })));
   });
 
   r.delete('/:id', 'settings.manage', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
     const { force } = parse(ForceQuery, req.query, 'query');
-    try {
-      const removed = await packages.uninstall(id, { force: force === 'true' });
-      await auditRequest(audit, req, { action: 'package.uninstall', resource: { type: 'node_package', id }, patientData: false, outcome: 'success', details: { forced: force === 'true', pinnedBy: removed.pinnedBy.length } });
-      res.json(removed);
-    } catch (error) {
-      await auditRequest(audit, req, { action: 'package.uninstall', resource: { type: 'node_package', id }, patientData: false, outcome: 'failure', details: { reason: (error as Error).message.slice(0, 500) } });
-      throw error;
-    }
+    res.json(await audited(req, 'package.uninstall', { id }, () => packages.uninstall(id, { force: force === 'true' }),
+      (removed) => ({ id, details: { forced: force === 'true', pinnedBy: removed.pinnedBy.length } })));
   });
 
   return r.router;
