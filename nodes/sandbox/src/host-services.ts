@@ -65,8 +65,7 @@ function hostOf(url: URL): string {
  * Answers one execution's host calls with the server's services, but only those the package was
  * granted, each call's arguments checked again here: the guest-side checks are a courtesy, not a guard.
  */
-export function hostCallHandler(ctx: NodeContext, caps: PackageCapabilities, origin: string): HostCallHandler {
-  const granted = new Set(grantedServices(caps));
+export function hostCallHandler(ctx: NodeContext, caps: PackageCapabilities, origin: string, granted: ReadonlySet<string> = new Set(grantedServices(caps))): HostCallHandler {
   const need = (service: string) => {
     if (!granted.has(service)) {
       throw sandboxError(SandboxErrorCodes.CAPABILITY_DENIED, `package ${origin} was not granted "${service}"`, { service, package: origin });

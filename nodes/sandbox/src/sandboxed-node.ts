@@ -90,6 +90,8 @@ function effectiveCapabilities(description: GuestNodeDescription, caps: PackageC
  */
 export function sandboxedDefinitions(sandbox: PackageSandbox, origin: NodeOrigin, caps: PackageCapabilities): AnyNodeDefinition[] {
   const granted = grantedServices(caps);
+  // Computed once per package, not per execution.
+  const grantedSet: ReadonlySet<string> = new Set(granted);
   const pin = `${origin.package}@${origin.version}`;
   return sandbox.descriptions.map((description, index): AnyNodeDefinition => {
     const category = CATEGORIES.includes(description.display.category as NodeCategory) ? description.display.category as NodeCategory : 'custom';
@@ -117,7 +119,7 @@ export function sandboxedDefinitions(sandbox: PackageSandbox, origin: NodeOrigin
           // Run inputs are for input nodes, which sandboxed nodes cannot be: the package sees only its own inputs.
           attempt: ctx.attempt, runInputs: {}, granted,
         };
-        return sandbox.execute(index, request, hostCallHandler(ctx, caps, pin), ctx.signal);
+        return sandbox.execute(index, request, hostCallHandler(ctx, caps, pin, grantedSet), ctx.signal);
       },
     };
   });
