@@ -7,7 +7,7 @@ import { Engine, NodeRegistry, NullJournal, ResourcePools } from './engine/index
 import { createLogger, type Logger } from './logger.js';
 import { RunService } from './runs/run-service.js';
 import { StoreJournal } from './runs/store-journal.js';
-import { createRuntime, type Runtime } from './runtime/index.js';
+import { announceCodeTables, createRuntime, type Runtime } from './runtime/index.js';
 import { createFileService } from './services/file-service.js';
 import { openStore, type DocumentStore } from './store/index.js';
 import { TemplateLibrary } from './templates/template-library.js';
@@ -118,6 +118,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     // Only whoever can read the server's console can create the first administrator.
     logger.warn('no users yet: open the editor and create the first administrator with this setup code', { setupCode: setupToken });
   }
+  announceCodeTables(runtime.codes, logger);
   logger.info('server listening', { url, store: store.kind, dataDir: store.kind === 'embedded' ? config.dataDir : undefined, resumedRuns, nodeTypes: registry.catalogue().length });
 
   return {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NotifiableDisease, NotifiableDiseaseService, NotifiableMention, NotificationFieldSpec } from '@medflow/sdk';
 import { DictionaryMatcher } from './matcher.js';
-import { CodeTableError } from './tables.js';
+import { CodeTableError } from './tsv.js';
 
 export const BUNDLED_NOTIFIABLE_DIR = fileURLToPath(new URL('../notifiable/', import.meta.url));
 

@@ -143,6 +143,17 @@ export interface CodeEntry {
   mapped: string[];
   /** ICD-10 external causes W00–Y34: the 4th character is the place of occurrence. */
   externalCause?: boolean;
+  /** The enclosing category, block or chapter (`J18` for `J18.9`; `J09-J18` for `J18`). */
+  parent?: string;
+  /** ICD-11 residual category (other specified `.Y`, unspecified `.Z`): a physician may find a more exact code. */
+  residual?: boolean;
+  /**
+   * How the other system's code was found: WHO gives one target (`one`), several candidates that a
+   * physician chooses between (`many`; `mapped` lists them, WHO's one-category choice first), or none.
+   */
+  mapping?: 'one' | 'many' | 'none';
+  /** WHO's postcoordinated target where the mapping is a cluster (`1A00&XN8P1`); `mapped` holds its stem. */
+  cluster?: string;
 }
 
 /** A diagnosis expression found in text by the code tables' dictionary. */
@@ -157,6 +168,10 @@ export interface CodeMention {
   kind: 'ja' | 'en' | 'abbr' | 'title';
   /** ICD-10 codes the expression stands for, most usual first (several for ambiguous abbreviations). */
   icd10: string[];
+  /** The codes apply together (「大腸癌肝転移」 → C18.9 and C78.7) rather than as alternatives. */
+  combined?: boolean;
+  /** Which dictionary the expression came from: the team's synonyms, MEDIS 標準病名 or its index terms, an official title, 万病辞書. */
+  source?: 'synonym' | 'medis' | 'medis-index' | 'title' | 'manbyo';
 }
 
 /**
@@ -168,7 +183,21 @@ export interface MedicalCodesService {
   search(system: CodeSystem, query: string, limit?: number): CodeEntry[];
   findMentions(text: string): CodeMention[];
   /** Where the tables came from, shown beside results so a reviewer knows what was consulted. */
-  info(): { source: string; icd10: number; icd11: number; synonyms: number };
+  info(): CodeTablesInfo;
+  /** The chain of parents up to the chapter, nearest first (for showing where a code sits). */
+  ancestors?(system: CodeSystem, code: string): CodeEntry[];
+}
+
+export interface CodeTablesInfo {
+  source: string;
+  /** `complete`: WHO/MHLW/MEDIS tables from a directory; `subset`: the team-written development subset. */
+  kind: 'complete' | 'subset';
+  icd10: number;
+  icd11: number;
+  /** Expressions in the matching dictionary (all sources together). */
+  synonyms: number;
+  /** Each table file read, with its rows and the version it states. */
+  tables?: Array<{ file: string; rows: number; version?: string }>;
 }
 
 /**

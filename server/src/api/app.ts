@@ -32,6 +32,7 @@ import { landingPage } from './landing-page.js';
 import { runsRouter } from './runs-router.js';
 import { templatesRouter } from './templates-router.js';
 import { modelsRouter } from './models-router.js';
+import { codesRouter } from './codes-router.js';
 import type { Runtime } from '../runtime/index.js';
 import type { TemplateLibrary } from '../templates/template-library.js';
 import { findProtoKey, invalid } from './validate.js';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
   api.use('/reviews', reviewsRouter({ table, audit, reviews: deps.reviews, runs: deps.runs, blobs: deps.store.blobs, lookup }));
   api.use('/templates', templatesRouter(table, audit, deps.templates));
   api.use('/models', modelsRouter(table, audit, deps.runtime));
+  api.use('/codes', codesRouter(table, audit, deps.runtime.codes));
   api.use('/users', usersRouter(table, audit, deps.users, deps.sessions));
   api.use('/audit', auditRouter(table, audit));
   api.use('/admin/packages', packagesRouter(table, audit, deps.packages, deps.maxPackageBytes));

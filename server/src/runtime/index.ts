@@ -1,4 +1,4 @@
-import { loadCodeTables, loadNotifiableTable } from '@medflow/data';
+import { loadCodeTables, loadNotifiableTable, type CodeTables } from '@medflow/data';
 import { CodeSandbox, DEFAULT_CODE_POLICY, type CodeSandboxPolicy } from '@medflow/sandbox';
 import { createHttpService } from './http-service.js';
 import { availableParallelism } from 'node:os';
@@ -23,7 +23,7 @@ export interface RuntimeConfig {
   ocrWorkers: number;
   /** Hosts the HTTP node may contact (MEDFLOW_HTTP_ALLOWED_HOSTS); empty refuses every request. */
   httpAllowedHosts: string[];
-  /** ICD tables in the bundled format (MEDFLOW_CODE_TABLES_DIR); the bundled subset when unset. */
+  /** Complete code tables (MEDFLOW_CODE_TABLES_DIR: WHO ICD-10/11, MEDIS, 万病辞書); the development subset when unset. */
   codeTablesDir?: string;
   /** Limits of the user code node's sandbox. */
   codeSandbox?: CodeSandboxPolicy;
@@ -47,6 +47,29 @@ export function createRuntime(config: RuntimeConfig, logger: Logger) {
 }
 
 export type Runtime = ReturnType<typeof createRuntime>;
+
+/**
+ * Says which code tables are active, loudly when it is the development subset. Complete tables are
+ * read right after start-up (about a second), so the first note to code does not wait for them.
+ */
+export function announceCodeTables(codes: CodeTables, logger: Logger): void {
+  if (codes.kind === 'subset') {
+    const info = codes.info();
+    logger.warn(`code tables: development subset (${info.icd10} ICD-10 / ${info.icd11} ICD-11 codes, ${info.synonyms} expressions), not for clinical use; load the complete tables with MEDFLOW_CODE_TABLES_DIR (README: "Code tables")`, { ...info });
+    return;
+  }
+  const timer = setTimeout(() => {
+    const started = performance.now();
+    try {
+      codes.warm();
+      const { tables, ...info } = codes.info();
+      logger.info('code tables loaded', { ...info, ms: Math.round(performance.now() - started), tables: tables?.map((t) => `${t.file} ${t.rows} rows (${t.version ?? 'version not stated'})`) });
+    } catch (e) {
+      logger.error('code tables could not be read; coding nodes will fail until this is fixed', { dir: codes.dir, error: (e as Error).message });
+    }
+  }, 50);
+  timer.unref();
+}
 
 export function defaultRuntimeConfig(modelsDir: string): RuntimeConfig {
   return { modelsDir, modelMemoryBytes: 16 * 1024 ** 3, gpu: 'auto', llmSequences: 4, llmContextSize: 4096, ocrWorkers: availableParallelism(), httpAllowedHosts: [] };

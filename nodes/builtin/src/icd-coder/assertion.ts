@@ -2,8 +2,9 @@
  * How a diagnosis is asserted where it is written, as physicians write it: 「肺炎の疑い」 is suspected,
  * 「心不全は否定的」 ruled out, 「既往歴：胃癌」 history, 「父：DM」 family history. Only `confirmed`
  * diagnoses are coded; the others are flagged so the reviewer sees them and nothing is silently lost.
+ * 「結核との鑑別」 is a differential: named to be excluded, neither diagnosed nor suspected enough to notify.
  */
-export type Assertion = 'confirmed' | 'suspected' | 'ruled_out' | 'history' | 'family_history';
+export type Assertion = 'confirmed' | 'suspected' | 'differential' | 'ruled_out' | 'history' | 'family_history';
 
 interface Span { start: number; end: number }
 
@@ -16,16 +17,28 @@ const CLAUSE_END = /[。．\n；;!?！？]/;
 const LIST_SEPARATORS = /^[\s・、,，/／+＋&及びとや]+/;
 
 const SUSPECTED_AFTER = /^(の|も|と)?(疑い|疑|うたがい|疑われ|疑う|を疑|の可能性|可能性|が考えられ|を考え|も考え|否定できず|否定できない|除外できず|\?|？|\(\?\)|（\?）|（？）|susp)/i;
-const RULED_OUT_AFTER = /^(は|も|の所見は|の所見も|を示唆する所見は|(の)?(徴候|兆候|症状|所見)(は|も)?)?(否定|除外|なし|無し|ない|認めず|認めない|認められず|ではない|ではなく|ではなかった|を否定|陰性|\(-\)|（-）|（−）|（－）|-(?!\d)|−|－|negative|ruled out)/i;
+const RULED_OUT_AFTER = /^(は|も|や|の所見は|の所見も|を示唆する所見は|を疑う所見は|を思わせる所見は|(の)?(貯留|腫大|増大|拡大|肥厚|出現|増悪)?(の)?(徴候|兆候|症状|所見|所見等|等の異常所見|等の所見|等|など|の合併|の再発|の既往)?(は|も)?|(の)?(ウイルス|菌)?(igm|igg|iga)?(抗体|抗原|pcr|遺伝子|培養|迅速検査|迅速|検査|定性)(検査)?(は|も|で|が)?)?(否定|除外|なし|無し|ない|なく|認めず|認めない|認めなかった|認められず|認められない|認められなかった|認めません|見られず|見られない|みられず|みられない|指摘できず|指摘できない|指摘できません|指摘されず|はありません|ありません|ではない|ではなく|ではなかった|ではありません|を否定|陰性|\(-\)|（-）|（−）|（－）|-(?!\d)|−|－|negative|ruled out)/i;
+/** 「…とは診断し得なかった」「…とは言えない」「…と断定できる程ではありません」: named and set aside. */
+const NOT_DIAGNOSED_AFTER = /^(とは|と)(診断し得な|診断でき(な|ず)|診断に至ら|言えな|いえな|断定でき|確定でき|考えにく|考え難)/;
+const DIFFERENTIAL_AFTER = /^(と|や|との|などとの|等との|も)?(の)?(鑑別|を鑑別|除外診断|r\/o|rule out)/i;
+const DIFFERENTIAL_BEFORE = /(鑑別診断[:：は]?|鑑別として|鑑別に|鑑別疾患[:：は]?|ddx[:：]?|d\/d[:：]?)\s*[^。\n]{0,40}$/i;
 const HISTORY_AFTER = /^(の)?[（(]?(既往|既往歴|術後|治療後|治療済|治療歴|加療歴|歴あり|の歴|後(?![期遺方]))/;
 const SUSPECTED_BEFORE = /(r\/o|R\/O|s\/o|S\/O|susp\.?|疑い病名[:：]?|suspected|possible|probable)\s*$/;
 const RULED_OUT_BEFORE = /(no|not|without|denies|否定された|除外された)\s*$/i;
-const HISTORY_BEFORE = /(既往に|既往として|既往:|既往：|h\/o|history of|以前に|過去に|\d+\s*(歳|年前|年|才)(時|で)?に?)\s*$/i;
+/** A history cue, then at most a list of other diagnoses before this one (「既往に高血圧、糖尿病」), never a new event. */
+const HISTORY_BEFORE = /(既往歴?に|既往歴?として|既往歴?[:：は]|既往症[:：は]?|h\/o|history of|以前に|過去に|\d+\s*(歳|年前|年|才)(時|で)?に?)([^。\n]{0,30})$/i;
+const NEW_EVENT = /(今回|現在|このたび|今般|入院|受診|発症|にて|診断され|認め|を|が|で)/;
+/** Vaccination history names the disease it prevents: 「麻疹風疹混合ワクチン接種済み」「BCG接種歴」. */
+const VACCINATION_AFTER = /^[^。\n]{0,12}(ワクチン|予防接種|接種歴|接種済|接種後|接種した|を接種)/;
 const FAMILY_BEFORE = /(父|母|兄|姉|弟|妹|祖父|祖母|叔父|叔母|伯父|伯母|息子|娘|家族|同胞)(は|が|に|の|も|:|：|\s)/;
 
 /** Which section of the note an offset is in, by the nearest header line above it. */
 function sectionAt(text: string, offset: number): 'history' | 'family' | 'other' {
   let lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  // A header written inside running text (「既往歴：胃癌。今回肺炎で入院」) reaches to the end of its sentence, not the line.
+  const sameLine = text.slice(lineStart, offset);
+  const header = /(既往歴|既往症|家族歴)[:：は]/.exec(sameLine);
+  if (header && /[。．]/.test(sameLine.slice(header.index))) return 'other';
   while (lineStart >= 0) {
     const lineEnd = text.indexOf('\n', lineStart);
     const line = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
@@ -65,8 +78,11 @@ export function assertionOf(text: string, span: Span, others: Span[]): Assertion
   const cue = rest.replace(LIST_SEPARATORS, '');
 
   if (section === 'family' || FAMILY_BEFORE.test(before)) return 'family_history';
-  if (RULED_OUT_AFTER.test(cue) || RULED_OUT_BEFORE.test(before)) return 'ruled_out';
+  if (VACCINATION_AFTER.test(after)) return 'history';
+  if (RULED_OUT_AFTER.test(cue) || RULED_OUT_BEFORE.test(before) || NOT_DIAGNOSED_AFTER.test(cue)) return 'ruled_out';
+  if (DIFFERENTIAL_AFTER.test(cue) || DIFFERENTIAL_BEFORE.test(before)) return 'differential';
   if (SUSPECTED_AFTER.test(cue) || SUSPECTED_BEFORE.test(before)) return 'suspected';
-  if (section === 'history' || HISTORY_AFTER.test(cue) || HISTORY_BEFORE.test(before)) return 'history';
+  const history = HISTORY_BEFORE.exec(before);
+  if (section === 'history' || HISTORY_AFTER.test(cue) || (history && !NEW_EVENT.test(history[4] ?? ''))) return 'history';
   return 'confirmed';
 }

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { runNode } from '../testing/run-node.js';
-import coder, { type CodedDiagnosis } from './index.js';
+import { completeTablesDir, NO_COMPLETE_TABLES } from '@medflow/data';
+import coder, { systemOn, type CodedDiagnosis } from './index.js';
 
-type Out = { codes: { mode: string; codes: CodedDiagnosis[]; flagged: CodedDiagnosis[]; unmapped?: string[] }; codeList: string[] };
+type Out = { codes: { mode: string; system: string; codes: CodedDiagnosis[]; flagged: CodedDiagnosis[]; unmapped?: string[]; chooseIcd11?: unknown[] }; codeList: string[] };
 const code = async (text: string, config: Record<string, unknown> = {}) => (await runNode(coder, config, { text })) as Out;
 
-describe('ICD coder, dictionary mode', () => {
+describe.skipIf(!completeTablesDir())(`ICD coder, dictionary mode (complete tables${completeTablesDir() ? '' : `: skipped, ${NO_COMPLETE_TABLES}`})`, () => {
   it('codes confirmed diagnoses with evidence, both systems, and says which mode it ran in', async () => {
     const text = '#1 誤嚥性肺炎\n#2 ＨＴ、2型DM にて加療中';
     const out = await code(text);
     expect(out.codes.mode).toBe('dictionary');
     expect(out.codeList).toEqual(['J69.0', 'E11.9', 'I10']);
     const htn = out.codes.codes.find((c) => c.icd10 === 'I10')!;
-    expect(htn).toMatchObject({ icd11: ['BA00'], status: 'confirmed', proposedBy: ['dictionary:HT'] });
+    expect(htn).toMatchObject({ icd11: ['BA00.Z'], icd11Residual: true, status: 'confirmed', proposedBy: ['dictionary:HT'] });
     expect(text.slice(htn.evidence.start, htn.evidence.end)).toBe('ＨＴ');
   });
 
@@ -26,7 +27,8 @@ describe('ICD coder, dictionary mode', () => {
   it('reads 「…徴候なし」 and 「（治療済み）」 as not current (seen in discharge-summary and notification samples)', async () => {
     const out = await code('急性心筋梗塞でPCI施行。心不全徴候なし。梅毒（治療済み）。');
     expect(out.codeList).toEqual(['I21.9']);
-    expect(Object.fromEntries(out.codes.flagged.map((c) => [c.evidence.text, c.status]))).toMatchObject({ 心不全: 'ruled_out', 梅毒: 'history' });
+    // 万病辞書 knows 「心不全徴候」 as one expression.
+    expect(Object.fromEntries(out.codes.flagged.map((c) => [c.evidence.text, c.status]))).toMatchObject({ 心不全徴候: 'ruled_out', 梅毒: 'history' });
   });
 
   it('codes external causes beside the injury, with the place of occurrence as 4th character', async () => {
@@ -47,10 +49,23 @@ describe('ICD coder, dictionary mode', () => {
     expect(ad!.confidence).toBeLessThan(0.6);
   });
 
-  it('lists ICD-11 codes when asked, and names codes the tables cannot map', async () => {
+  it('lists ICD-11 codes from WHO\'s map when asked, flags residual codes and one-to-many mappings for the physician', async () => {
     const out = await code('急性心筋梗塞、インフルエンザA型、誤嚥性肺炎', { system: 'icd11' });
-    expect(out.codeList).toEqual(['BA41', '1E30']);
-    expect(out.codes.unmapped).toEqual(['J69.0']);
+    expect(out.codeList).toEqual(['BA41.Z', '1E30', 'CA71.0']);
+    expect(out.codes.codes.find((c) => c.icd10 === 'I21.9')).toMatchObject({ icd11Residual: true });
+    const ehec = await code('腸管出血性大腸菌感染症（O157）', { system: 'icd11' });
+    expect(ehec.codeList).toEqual(['1A03.3']);
+    const pneumonia = await code('肺炎', { system: 'icd11' });
+    expect(pneumonia.codes.codes[0]).toMatchObject({ icd10: 'J18.9', icd11: ['CA40.Z', 'CA40.Y'], icd11Mapping: 'many' });
+    expect(pneumonia.codes.chooseIcd11).toEqual([{ icd10: 'J18.9', icd11: ['CA40.Z', 'CA40.Y'] }]);
+  });
+
+  it('switches to ICD-11 on the set day in Tokyo when the system is auto', async () => {
+    expect(systemOn(new Date('2026-12-31T14:59:00Z'), '2027-01-01')).toBe('icd10');
+    expect(systemOn(new Date('2026-12-31T15:00:00Z'), '2027-01-01')).toBe('icd11');
+    const out = await code('急性心筋梗塞', { system: 'auto', icd11From: '2000-01-01' });
+    expect(out.codes.system).toBe('icd11');
+    expect(out.codeList).toEqual(['BA41.Z']);
   });
 
   it('requires a model in LLM mode, naming the field', () => {

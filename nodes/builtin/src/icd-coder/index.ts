@@ -1,11 +1,16 @@
-import { defineNode, field, MedflowError, port, PortKinds, t, z, type CodeMention, type MedicalCodesService } from '@medflow/sdk';
+import { defineNode, field, MedflowError, port, PortKinds, t, z, type CodeEntry, type CodeMention, type MedicalCodesService } from '@medflow/sdk';
 import { ModelNameSchema } from '../shared/model-name.js';
 import { assertionOf, type Assertion } from './assertion.js';
 import { placeOfOccurrence } from './place.js';
 
 export interface CodedDiagnosis {
   icd10: string;
+  /** ICD-11 MMS stem codes from WHO's map, WHO's one-category choice first. */
   icd11: string[];
+  /** `many`: WHO gives several ICD-11 targets and the physician chooses; `none`: WHO maps to no MMS category. */
+  icd11Mapping?: 'one' | 'many' | 'none';
+  /** The first ICD-11 code is a residual category (other specified .Y / unspecified .Z). */
+  icd11Residual?: boolean;
   title: { ja: string; en: string };
   status: Assertion;
   /** 0..1: how sure the coder is that this code is right for what is written. */
@@ -20,34 +25,81 @@ export interface CodedDiagnosis {
 }
 
 const BASE_CONFIDENCE: Record<CodeMention['kind'], number> = { title: 0.95, ja: 0.9, en: 0.85, abbr: 0.75 };
+/** 万病辞書 maps real-world spellings with less care than MEDIS does; its codes are a little less sure. */
+const SOURCE_FACTOR: Record<NonNullable<CodeMention['source']>, number> = { medis: 1.05, synonym: 1, 'medis-index': 1, title: 1, manbyo: 0.95 };
+/** A known term inside a longer word the dictionary does not know (「右下葉S6肺腺癌」): coded by its part, less sure. */
+const PART_FACTOR = 0.75;
 const LLM_CONFIDENCE = { high: 0.95, medium: 0.75, low: 0.5 } as const;
 const isSymptom = (code: string) => code.startsWith('R');
 const isInjury = (code: string) => /^[ST]/.test(code);
 const isExternal = (code: string) => /^[V-Y]/.test(code);
 const DEATH_CONTEXT = /(死亡|死因|死体|検案|死去|永眠|縊死|溺死|心肺停止|CPA)/;
 
+/** ICD-11 beside an ICD-10 code, from WHO's map: the stems, whether the physician must choose, residual or not. */
+function icd11Of(codes: MedicalCodesService, entry: CodeEntry): Pick<CodedDiagnosis, 'icd11' | 'icd11Mapping' | 'icd11Residual'> {
+  const first = entry.mapped[0] ? codes.lookup('icd11', entry.mapped[0]) : undefined;
+  return { icd11: entry.mapped, icd11Mapping: entry.mapping ?? (entry.mapped.length > 1 ? 'many' : entry.mapped.length ? 'one' : 'none'), ...(first?.residual ? { icd11Residual: true } : {}) };
+}
+
+/** Modifiers that leave the diagnosis as it is: side, extent, severity, course (the code stays that of the term). */
+const MODIFIER = /^(右|左|両側|両|片側|左右|上|下|前|後|内|外|軽度|中等度|高度|重度|重症|軽症|急性|慢性|亜急性|多発|多発性|再発|再発性|初発|陳旧性|早期|進行|術後|原発性|続発性|びまん性|限局性|部|側|性|葉|区域)+$/;
+const WORD_CHAR = /[\u4e00-\u9fff々\u30a1-\u30fa\u30fcA-Za-z0-9Ａ-Ｚａ-ｚ０-９]/;
+
+/**
+ * The longer word a mention sits in when the dictionary does not know that word (「右下葉S6肺腺癌」
+ * around 「肺腺癌」), or undefined when the rest is only modifiers (「右肺癌」) or particles.
+ */
+function unknownCompound(text: string, m: { start: number; end: number }, mentions: Array<{ start: number; end: number }>): string | undefined {
+  // The word ends where a neighbouring diagnosis begins: 「高血圧糖尿病」 is two known words, not one unknown.
+  const floor = Math.max(0, ...mentions.filter((o) => o.end <= m.start).map((o) => o.end));
+  const ceiling = Math.min(text.length, ...mentions.filter((o) => o.start >= m.end).map((o) => o.start));
+  let start = m.start;
+  while (start > floor && WORD_CHAR.test(text[start - 1]!) && m.start - start < 12) start--;
+  let end = m.end;
+  while (end < ceiling && WORD_CHAR.test(text[end]!) && end - m.end < 12) end++;
+  const prefix = text.slice(start, m.start);
+  const suffix = text.slice(m.end, end);
+  const plain = (s: string) => !s || MODIFIER.test(s) || /^[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]+$/.test(s);
+  return plain(prefix) && plain(suffix) ? undefined : text.slice(start, end);
+}
+
+/** Japan's statistics move to ICD-11 on a set day: which system applies on `now`, read as a date in Tokyo. */
+export function systemOn(now: Date, icd11From: string): 'icd10' | 'icd11' {
+  const tokyo = new Date(now.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+  return tokyo >= icd11From ? 'icd11' : 'icd10';
+}
+
 /** Dictionary stage: every expression in the text with its assertion, as candidate codes. */
 function candidates(text: string, codes: MedicalCodesService, config: { externalCauses: 'auto' | 'always' | 'never'; symptoms: 'when-no-diagnosis' | 'always' | 'never' }) {
   const mentions = codes.findMentions(text);
-  const all: CodedDiagnosis[] = mentions.map((m) => {
-    let icd10 = m.icd10[0]!;
-    let entry = codes.lookup('icd10', icd10)!;
-    // An external-cause category takes the place of occurrence, read from its sentence, as 4th character.
-    if (entry.externalCause && !icd10.includes('.')) {
-      const sentenceEnd = text.indexOf('。', m.end);
-      const sentence = text.slice(text.lastIndexOf('。', m.start) + 1, sentenceEnd < 0 ? text.length : sentenceEnd);
-      icd10 = `${icd10}.${placeOfOccurrence(sentence)}`;
-      entry = codes.lookup('icd10', icd10)!;
-    }
-    const ambiguous = m.icd10.length > 1;
-    return {
-      icd10, icd11: entry.mapped, title: entry.title,
-      status: assertionOf(text, m, mentions),
-      confidence: +(BASE_CONFIDENCE[m.kind] * (ambiguous ? 0.6 : 1)).toFixed(2),
-      evidence: { start: m.start, end: m.end, text: m.text },
-      proposedBy: [`dictionary:${m.term}`],
-      ...(ambiguous ? { alternatives: m.icd10.slice(1) } : {}),
-    };
+  const all: CodedDiagnosis[] = mentions.flatMap((m) => {
+    const status = assertionOf(text, m, mentions);
+    const part = unknownCompound(text, m, mentions);
+    // 「大腸癌肝転移」 names two diagnoses at once; an ambiguous abbreviation names one of several.
+    const codesOfMention = m.combined ? m.icd10 : [m.icd10[0]!];
+    return codesOfMention.map((first) => {
+      let icd10 = first;
+      let entry = codes.lookup('icd10', icd10)!;
+      // An external-cause category takes the place of occurrence, read from its sentence, as 4th character.
+      if (entry.externalCause && !icd10.includes('.')) {
+        const sentenceEnd = text.indexOf('。', m.end);
+        const sentence = text.slice(text.lastIndexOf('。', m.start) + 1, sentenceEnd < 0 ? text.length : sentenceEnd);
+        icd10 = `${icd10}.${placeOfOccurrence(sentence)}`;
+        entry = codes.lookup('icd10', icd10)!;
+      }
+      const ambiguous = !m.combined && m.icd10.length > 1;
+      const confidence = BASE_CONFIDENCE[m.kind] * SOURCE_FACTOR[m.source ?? 'synonym'] * (ambiguous ? 0.6 : 1) * (part ? PART_FACTOR : 1);
+      const coded: CodedDiagnosis = {
+        icd10, ...icd11Of(codes, entry), title: entry.title,
+        status,
+        confidence: +Math.min(0.98, confidence).toFixed(2),
+        evidence: { start: m.start, end: m.end, text: m.text },
+        proposedBy: [`dictionary:${m.term}`],
+        ...(ambiguous ? { alternatives: m.icd10.slice(1) } : {}),
+        ...(part ? { note: `「${part}」は辞書にない表現です。含まれる「${m.text}」から推定しました` } : {}),
+      };
+      return coded;
+    });
   });
 
   const confirmed = all.filter((c) => c.status === 'confirmed');
@@ -97,7 +149,8 @@ export default defineNode({
     codeList: port(PortKinds.json, { title: t('コード一覧', 'Code list') }),
   },
   config: z.object({
-    system: z.enum(['icd10', 'icd11']).default('icd10').meta(field('分類', 'Classification', 'コード一覧に出す分類。結果には両方を載せます')),
+    system: z.enum(['icd10', 'icd11', 'auto']).default('icd10').meta(field('分類', 'Classification', 'コード一覧に出す分類。結果には両方を載せます。auto: 切替日から ICD-11（日本の統計は 2027-01-01 から ICD-11）')),
+    icd11From: z.iso.date().default('2027-01-01').meta(field('ICD-11 への切替日', 'ICD-11 from', '分類が auto のとき、この日（日本時間）から ICD-11 で出力します')),
     mode: z.enum(['dictionary', 'llm']).default('dictionary').meta(field('方式', 'Mode', 'dictionary: 辞書のみ / llm: 辞書の候補から LLM が選択')),
     model: ModelNameSchema('LLM').optional(),
     maxCodes: z.number().int().min(1).max(30).default(10).meta(field('最大コード数', 'Max codes')),
@@ -108,6 +161,7 @@ export default defineNode({
   limits: { timeoutMs: 10 * 60_000 },
   async execute(ctx, { text }) {
     const codes = ctx.services.codes;
+    const system = ctx.config.system === 'auto' ? systemOn(new Date(), ctx.config.icd11From) : ctx.config.system;
     const { kept, flagged } = candidates(text, codes, ctx.config);
     let selected = kept;
     let notSelected: CodedDiagnosis[] = [];
@@ -145,7 +199,7 @@ export default defineNode({
         if (!code) { notSelected.push({ ...c, note: 'not selected by the model' }); continue; }
         const entry = codes.lookup('icd10', code)!;
         selected.push({
-          ...c, icd10: code, icd11: entry.mapped, title: entry.title,
+          ...c, icd10: code, ...icd11Of(codes, entry), title: entry.title,
           confidence: +((c.confidence + LLM_CONFIDENCE[chosen.get(code)!]) / 2).toFixed(2),
           proposedBy: [...c.proposedBy, `llm:${result.model}`],
           ...(c.alternatives ? { alternatives: [c.icd10, ...c.alternatives].filter((a) => a !== code) } : {}),
@@ -157,17 +211,20 @@ export default defineNode({
     selected.sort((a, b) => Number(isExternal(a.icd10)) - Number(isExternal(b.icd10)) || b.confidence - a.confidence || a.evidence.start - b.evidence.start);
     const overflow = selected.slice(ctx.config.maxCodes).map((c) => ({ ...c, note: `beyond maxCodes (${ctx.config.maxCodes})` }));
     selected = selected.slice(0, ctx.config.maxCodes);
-    const unmapped = ctx.config.system === 'icd11' ? selected.filter((c) => !c.icd11.length).map((c) => c.icd10) : [];
+    const unmapped = system === 'icd11' ? selected.filter((c) => !c.icd11.length).map((c) => c.icd10) : [];
+    const choose = system === 'icd11' ? selected.filter((c) => c.icd11Mapping === 'many').map((c) => ({ icd10: c.icd10, icd11: c.icd11 })) : [];
     ctx.progress(1);
     return {
       codes: {
-        mode: ctx.config.mode, system: ctx.config.system, tables: codes.info().source,
+        mode: ctx.config.mode, system, tables: codes.info().source,
         codes: selected,
         flagged: [...flagged, ...notSelected, ...overflow].sort((a, b) => a.evidence.start - b.evidence.start),
         ...(unmapped.length ? { unmapped, warning: `no ICD-11 mapping in the tables for ${unmapped.join(', ')}` } : {}),
+        // WHO maps these ICD-10 codes to several ICD-11 codes: the first is WHO's choice, the physician confirms.
+        ...(choose.length ? { chooseIcd11: choose } : {}),
         _provenance: { aiDraft: true, nodeId: ctx.nodeId, ...(model ? { model } : {}), method: ctx.config.mode === 'llm' ? 'dictionary + local LLM selection' : 'dictionary' },
       },
-      codeList: ctx.config.system === 'icd10' ? selected.map((c) => c.icd10) : selected.flatMap((c) => c.icd11.slice(0, 1)),
+      codeList: system === 'icd10' ? selected.map((c) => c.icd10) : selected.flatMap((c) => c.icd11.slice(0, 1)),
     };
   },
 });

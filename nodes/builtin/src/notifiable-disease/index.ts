@@ -59,7 +59,7 @@ export default defineNode({
       const disease = byId.get(m.diseaseId!)!;
       const assertion = assertionOf(text, m, spans.filter((s) => s.start !== m.start));
       if (assertion === 'confirmed' || (assertion === 'suspected' && disease.suspectedReportable)) candidates.push({ disease, assertion, evidence });
-      else notNotified.push({ ...evidence, reason: assertion === 'suspected' ? `${disease.name}の疑い: ${CATEGORY_LABEL[disease.category]}は疑似症の届出対象ではありません（確定後に届出）` : `${disease.name}: ${({ ruled_out: '否定されています', history: '既往歴です', family_history: '家族歴です', suspected: '疑いです', confirmed: '' })[assertion]}` });
+      else notNotified.push({ ...evidence, reason: assertion === 'suspected' ? `${disease.name}の疑い: ${CATEGORY_LABEL[disease.category]}は疑似症の届出対象ではありません（確定後に届出）` : `${disease.name}: ${({ ruled_out: '否定されています', differential: '鑑別診断として挙がっているだけです', history: '既往歴または予防接種歴です', family_history: '家族歴です', suspected: '疑いです', confirmed: '' })[assertion]}` });
     }
     // The first confirmed mention leads; the same disease named twice (「腸管出血性大腸菌」「O157」) counts once.
     const chosen = candidates.find((c) => c.assertion === 'confirmed') ?? candidates[0];

@@ -26,7 +26,7 @@ export async function runNode(def: AnyNodeDefinition, config: unknown, inputs: R
       transcription: none('transcription') as NodeServices['transcription'],
       ocr: none('ocr') as NodeServices['ocr'],
       http: none('http') as NodeServices['http'],
-      codes: loadCodeTables(),
+      codes: loadCodeTables(process.env.MEDFLOW_CODE_TABLES_DIR),
       code: codeSandbox(),
       notifiable: loadNotifiableTable(),
       phiVault: { async keep(r) { vault.set(`${r.runId}/${r.nodeId}`, r.entries); return { vaultId: `${r.runId}/${r.nodeId}` }; } },
