@@ -11,8 +11,13 @@ export interface ReviewSummary {
   createdAt: string; deadline: string | null; overdue: boolean; escalated: boolean; fieldCount: number; withoutEvidence: number;
   decision: { decision: string; reviewer?: { username: string; displayName: string }; decidedAt: string } | null; mayDecide: boolean;
 }
+export interface CodeView {
+  system: 'icd10' | 'icd11'; code: string; title: { ja: string; en: string }; residual?: boolean; mapping: 'one' | 'many' | 'none'; cluster?: string;
+  counterparts: Array<{ system: 'icd10' | 'icd11'; code: string; title: { ja: string; en: string }; residual?: boolean }>;
+  hierarchy: Array<{ code: string; title: { ja: string; en: string } }>;
+}
 export interface ReviewField {
-  key: string; label: string; type: 'text' | 'longtext' | 'number' | 'date' | 'select' | 'boolean'; options?: string[]; required: boolean;
+  key: string; label: string; type: 'text' | 'longtext' | 'number' | 'date' | 'select' | 'boolean' | 'icd10' | 'icd11'; options?: string[]; required: boolean;
   value: unknown; evidence: { start: number; end: number; text: string } | null; status: 'found' | 'not_found' | 'unsupported' | 'given'; rejected?: unknown;
 }
 export interface OcrLineView { text: string; confidence: number; box: { x: number; y: number; width: number; height: number } }
@@ -102,6 +107,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 
 export const api = {
   session: () => request<SessionInfo>('GET', '/api/auth/session'),
+  searchCodes: (system: 'icd10' | 'icd11', q: string, limit = 12) => request<{ results: CodeView[] }>('GET', `/api/codes/search?${new URLSearchParams({ system, q, limit: String(limit) })}`).then((r) => r.results),
   login: (username: string, password: string, totp?: string) => request<SessionInfo>('POST', '/api/auth/login', { username, password, ...(totp ? { totp } : {}) }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   setupTotp: (setupToken: string) => request<{ secret: string; otpauthUrl: string }>('POST', '/api/auth/setup/totp', { setupToken }),

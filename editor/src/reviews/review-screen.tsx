@@ -5,10 +5,12 @@ import { ErrorBanner } from '../shell/error-banner';
 import { useAsync } from '../shell/use-async';
 import { href, navigate } from '../shell/use-route';
 import { SourcePanel } from './source-panel';
+import { CodePicker } from '../codes/code-picker';
 
 const asText = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 const fromText = (field: ReviewField, text: string): unknown => {
   if (field.type === 'number') return text.trim() === '' ? null : Number.isNaN(Number(text)) ? text : Number(text);
+  if (field.type === 'icd10' || field.type === 'icd11') return <CodePicker {...common} system={field.type} value={value} onChange={onChange} />;
   if (field.type === 'boolean') return text === 'true';
   return text;
 };
@@ -111,6 +113,7 @@ function FieldInput({ field, value, disabled, onFocus, onChange }: { field: Revi
   const common = { id: `field-${field.key}`, name: `field-${field.key}`, disabled, onFocus, required: field.required };
   if (field.type === 'longtext') return <textarea {...common} rows={4} value={value} onChange={(e) => onChange(e.target.value)} />;
   if (field.type === 'select' && field.options) return <select {...common} value={value} onChange={(e) => onChange(e.target.value)}><option value="" />{field.options.map((o) => <option key={o}>{o}</option>)}</select>;
+  if (field.type === 'icd10' || field.type === 'icd11') return <CodePicker {...common} system={field.type} value={value} onChange={onChange} />;
   if (field.type === 'boolean') return <select {...common} value={value} onChange={(e) => onChange(e.target.value)}><option value="true">✓</option><option value="false">—</option></select>;
   return <input {...common} type="text" inputMode={field.type === 'number' ? 'decimal' : undefined} value={value} onChange={(e) => onChange(e.target.value)} />;
 }

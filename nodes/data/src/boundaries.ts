@@ -23,6 +23,12 @@ const LAB_AFTER = /^\s*([:：=＝]\s*)?([-+±]?\s*[0-9０-９.．]|(値|テス�
 /** Tumour-response and lab-list context: 「効果判定はPD」「CR/PR/SD/PD」. */
 const RESPONSE_NEAR = /(判定|効果|RECIST|奏効|[CP]R\s*[\/／・、,]|SD\s*[\/／・、,])/;
 
+function katakanaRunBefore(text: string, at: number): number {
+  let n = 0;
+  while (at - n > 0 && isKatakana(text[at - n - 1])) n++;
+  return n;
+}
+
 /**
  * @param abbreviation the term is a case-sensitive abbreviation (stricter context rules apply).
  * @returns true when the match at [start, end) of `text` must not count.
@@ -35,13 +41,16 @@ export function rejectsMatch(text: string, start: number, end: number, abbreviat
   // Latin letters and digits must stand as whole words: 「DM」 but not 「DMAT」, 「MI」 but not 「MIC」.
   if (isLatin(first) && isLatin(before)) return true;
   if (isLatin(last) && isLatin(after)) return true;
-  // Katakana words end where katakana ends: 「インフルエンザ」 is not inside 「パラインフルエンザ」.
-  if (isKatakana(first) && isKatakana(before)) return true;
+  // Katakana words end where katakana ends: 「インフルエンザ」 is not inside 「パラインフルエンザ」. A whole
+  // katakana word in front (「アスピリンアレルギー」「カシューナッツアレルギー」) is a compound, not a prefix.
+  if (isKatakana(first) && isKatakana(before) && katakanaRunBefore(text, start) < 4) return true;
   if (isKatakana(last) && isKatakana(after)) return true;
   // Hiragana spellings (がん, じんましん) inside a hiragana word are not the disease: 「がんばる」.
   if (isHiragana(first) && isHiragana(before) && !PARTICLE.test(fold(before))) return true;
   if (isHiragana(last) && isHiragana(after) && !PARTICLE.test(fold(after))) return true;
   if (isKanji(first) && before && NEGATING_PREFIX.test(before)) return true;
+  // A term that starts with a suffix (「性心不全」「胞性奇形腫」 in 万病辞書) is the tail of the word before it.
+  if (/^[性的状様型胞]$/.test(fold(first)) && (isKanji(before) || isKatakana(before))) return true;
   if (NOT_A_DIAGNOSIS_AFTER.test(text.slice(end, end + 12))) return true;
   if (!abbreviation) return false;
   const rest = text.slice(end, end + 16);

@@ -13,6 +13,8 @@ export interface DictionaryTerm {
   /** The codes apply together (万病辞書 「大腸癌肝転移」 → C18.9 and C78.7), not as alternatives. */
   combined?: boolean;
   source?: TermSource;
+  /** The team's code wins over every other source for these words (synonyms.tsv `override`). */
+  override?: boolean;
 }
 
 interface Entry {
@@ -23,7 +25,7 @@ interface Entry {
  * Which source wins when two give the same words: MEDIS 標準病名 (the official name → code; it is
  * what says 「気管支炎」 is J40 and 「陳旧性心筋梗塞」 I25.2), the team's curated expressions (they carry the
  * abbreviations and `ignore` phrases), MEDIS index terms, the official titles, and 万病辞書 last
- * (real-world spellings, but the noisiest mapping). An `ignore` phrase always wins.
+ * (real-world spellings, but the noisiest mapping). An `ignore` phrase and an `override` always win.
  */
 const RANK: Record<TermSource, number> = { medis: 1, synonym: 2, 'medis-index': 3, title: 4, manbyo: 5 };
 
@@ -48,7 +50,7 @@ export class DictionaryMatcher {
       if (!key) continue;
       const map = byKey[caseSensitive ? 1 : 0];
       const source = t.source ?? (t.kind === 'title' ? 'title' : 'synonym');
-      const rank = t.kind === 'ignore' ? 0 : RANK[source];
+      const rank = t.kind === 'ignore' || t.override ? 0 : RANK[source];
       const at = map.get(key);
       const prev = at === undefined ? undefined : this.entries[at]!;
       if (prev && prev.rank < rank) continue;
@@ -70,6 +72,14 @@ export class DictionaryMatcher {
 
   bytes(): number {
     return this.folded.bytes() + this.exact.bytes();
+  }
+
+  /** The expression written exactly so (after normalisation), as the dictionary has it. */
+  lookup(term: string): Pick<CodeMention, 'term' | 'kind' | 'icd10' | 'source' | 'combined'> | undefined {
+    const id = this.folded.get(normalizeKey(term));
+    const e = id < 0 ? undefined : this.entries[id]!;
+    if (!e || e.kind === 'ignore') return undefined;
+    return { term: e.term, kind: e.kind as CodeMention['kind'], icd10: e.icd10, source: e.source, ...(e.combined ? { combined: true } : {}) };
   }
 
   find(text: string): CodeMention[] {

@@ -1,6 +1,7 @@
 import type { CodeEntry, CodeMention, CodeSystem, CodeTablesInfo, MedicalCodesService } from '@medflow/sdk';
 import { DictionaryMatcher } from './matcher.js';
 import { CodeSearch } from './search.js';
+import { compositions, compoundAround } from './compound.js';
 import { completeSource, isCompleteTablesDir } from './sources/complete.js';
 import { BUNDLED_TABLES_DIR, canonicalCode } from './sources/curated.js';
 import { subsetSource } from './sources/subset.js';
@@ -80,8 +81,28 @@ export class CodeTables implements MedicalCodesService {
     return exact ? [exact, ...found.filter((e) => e.code !== exact.code)].slice(0, limit) : found;
   }
 
+  /**
+   * Diagnosis expressions in the text, with the unseen words around them read as a coder would: a
+   * known term inside an unknown word is marked `partOf` it, and a site written before a term is
+   * composed with it when the dictionary has that combination (「膀胱小細胞癌」 → 膀胱癌).
+   */
   findMentions(text: string): CodeMention[] {
-    return this.matcher.find(text);
+    const mentions = this.matcher.find(text);
+    return mentions.map((m, i) => {
+      const floor = i > 0 ? mentions[i - 1]!.end : 0;
+      const ceiling = i + 1 < mentions.length ? mentions[i + 1]!.start : text.length;
+      const compound = compoundAround(text, m.start, m.end, floor, ceiling);
+      if (!compound) return m;
+      if (compound.prefix) {
+        for (const spelling of compositions(compound.prefix, m.term, m.icd10[0]!)) {
+          const found = this.matcher.lookup(spelling);
+          if (!found) continue;
+          const start = m.start - compound.prefix.length;
+          return { ...m, ...found, start, text: text.slice(start, m.end), composedFrom: [compound.prefix, m.text, spelling] as [string, string, string], partOf: compound.word };
+        }
+      }
+      return { ...m, partOf: compound.word };
+    });
   }
 
   info(): CodeTablesInfo {

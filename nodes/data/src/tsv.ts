@@ -47,14 +47,14 @@ export function eachTsvRow(dir: string, file: string, required: string[], visit:
 }
 
 /** The bundled subset's format: no header, `#` comment lines, columns by position. */
-export function readCommentedTsv(dir: string, file: string): Array<{ line: number; cells: string[] }> {
+export function readCommentedTsv(dir: string, file: string, minColumns = 3): Array<{ line: number; cells: string[] }> {
   const path = join(dir, file);
   let text: string;
   try { text = readFileSync(path, 'utf8'); } catch (e) { throw new CodeTableError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
   return text.split(/\r?\n/).map((line, i) => ({ line, i })).filter(({ line }) => line.trim() && !line.startsWith('#'))
     .map(({ line, i }) => {
       const cells = line.split('\t');
-      if (cells.length < 3) throw new CodeTableError(`${file}:${i + 1}: expected tab-separated columns, got "${line.slice(0, 60)}"`);
+      if (cells.length < minColumns) throw new CodeTableError(`${file}:${i + 1}: expected tab-separated columns, got "${line.slice(0, 60)}"`);
       return { line: i + 1, cells: cells.map((c) => c.trim()) };
     });
 }

@@ -170,6 +170,13 @@ export interface CodeMention {
   icd10: string[];
   /** The codes apply together (「大腸癌肝転移」 → C18.9 and C78.7) rather than as alternatives. */
   combined?: boolean;
+  /**
+   * The longer word this mention sits in when the dictionary does not know that word (「右肺巨大気腫」
+   * around 「気腫」): the codes are those of the known part, less sure.
+   */
+  partOf?: string;
+  /** The codes come from a dictionary expression composed of the site written before the term and the term's head: [site, term, expression]. */
+  composedFrom?: [string, string, string];
   /** Which dictionary the expression came from: the team's synonyms, MEDIS 標準病名 or its index terms, an official title, 万病辞書. */
   source?: 'synonym' | 'medis' | 'medis-index' | 'title' | 'manbyo';
 }

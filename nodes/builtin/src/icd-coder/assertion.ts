@@ -8,8 +8,9 @@ export type Assertion = 'confirmed' | 'suspected' | 'differential' | 'ruled_out'
 
 interface Span { start: number; end: number }
 
-const SECTION_HISTORY = /^\s*[#＃【\[]?\s*(既往歴|既往症|既往|PMH|past (medical )?history)/i;
-const SECTION_FAMILY = /^\s*[#＃【\[]?\s*(家族歴|FH|family history)/i;
+/** A header stands alone or is followed by its separator: 「既往歴：」「【既往歴】」, not the prose 「既往に高血圧があり…」. */
+const SECTION_HISTORY = /^\s*[#＃【\[]?\s*(既往歴|既往症|既往|PMH|past (medical )?history)\s*([:：】\]\s]|$)/i;
+const SECTION_FAMILY = /^\s*[#＃【\[]?\s*(家族歴|FH|family history)\s*([:：】\]\s]|$)/i;
 const SECTION_OTHER = /^\s*[#＃【\[]?\s*(主訴|現病歴|現症|身体所見|検査|所見|診断|入院時診断|退院時診断|病名|アセスメント|評価|計画|方針|経過|A\/P|Assessment|Plan|CC|HPI|S[)）:：]|O[)）:：]|A[)）:：]|P[)）:：]|#\s*\d)/i;
 
 const CLAUSE_END = /[。．\n；;!?！？]/;
@@ -19,7 +20,7 @@ const LIST_SEPARATORS = /^[\s・、,，/／+＋&及びとや]+/;
 const SUSPECTED_AFTER = /^(の|も|と)?(疑い|疑|うたがい|疑われ|疑う|を疑|の可能性|可能性|が考えられ|を考え|も考え|否定できず|否定できない|除外できず|\?|？|\(\?\)|（\?）|（？）|susp)/i;
 const RULED_OUT_AFTER = /^(は|も|や|の所見は|の所見も|を示唆する所見は|を疑う所見は|を思わせる所見は|(の)?(貯留|腫大|増大|拡大|肥厚|出現|増悪)?(の)?(徴候|兆候|症状|所見|所見等|等の異常所見|等の所見|等|など|の合併|の再発|の既往)?(は|も)?|(の)?(ウイルス|菌)?(igm|igg|iga)?(抗体|抗原|pcr|遺伝子|培養|迅速検査|迅速|検査|定性)(検査)?(は|も|で|が)?)?(否定|除外|なし|無し|ない|なく|認めず|認めない|認めなかった|認められず|認められない|認められなかった|認めません|見られず|見られない|みられず|みられない|指摘できず|指摘できない|指摘できません|指摘されず|はありません|ありません|ではない|ではなく|ではなかった|ではありません|を否定|陰性|\(-\)|（-）|（−）|（－）|-(?!\d)|−|－|negative|ruled out)/i;
 /** 「…とは診断し得なかった」「…とは言えない」「…と断定できる程ではありません」: named and set aside. */
-const NOT_DIAGNOSED_AFTER = /^(とは|と)(診断し得な|診断でき(な|ず)|診断に至ら|言えな|いえな|断定でき|確定でき|考えにく|考え難)/;
+const NOT_DIAGNOSED_AFTER = /^(と?は|と)?(診断し得な|診断でき(な|ず)|診断に至ら|言えな|いえな|断定でき|確定でき|考えにく|考え難)/;
 const DIFFERENTIAL_AFTER = /^(と|や|との|などとの|等との|も)?(の)?(鑑別|を鑑別|除外診断|r\/o|rule out)/i;
 const DIFFERENTIAL_BEFORE = /(鑑別診断[:：は]?|鑑別として|鑑別に|鑑別疾患[:：は]?|ddx[:：]?|d\/d[:：]?)\s*[^。\n]{0,40}$/i;
 const HISTORY_AFTER = /^(の)?[（(]?(既往|既往歴|術後|治療後|治療済|治療歴|加療歴|歴あり|の歴|後(?![期遺方]))/;
@@ -37,8 +38,7 @@ function sectionAt(text: string, offset: number): 'history' | 'family' | 'other'
   let lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   // A header written inside running text (「既往歴：胃癌。今回肺炎で入院」) reaches to the end of its sentence, not the line.
   const sameLine = text.slice(lineStart, offset);
-  const header = /(既往歴|既往症|家族歴)[:：は]/.exec(sameLine);
-  if (header && /[。．]/.test(sameLine.slice(header.index))) return 'other';
+  if ((SECTION_HISTORY.test(sameLine) || SECTION_FAMILY.test(sameLine)) && /[。．]/.test(sameLine)) return 'other';
   while (lineStart >= 0) {
     const lineEnd = text.indexOf('\n', lineStart);
     const line = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);

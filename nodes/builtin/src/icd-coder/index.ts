@@ -29,6 +29,8 @@ const BASE_CONFIDENCE: Record<CodeMention['kind'], number> = { title: 0.95, ja: 
 const SOURCE_FACTOR: Record<NonNullable<CodeMention['source']>, number> = { medis: 1.05, synonym: 1, 'medis-index': 1, title: 1, manbyo: 0.95 };
 /** A known term inside a longer word the dictionary does not know (「右下葉S6肺腺癌」): coded by its part, less sure. */
 const PART_FACTOR = 0.75;
+/** A site and a known head put together (「膀胱」+「小細胞癌」 → 膀胱癌): the category is usually right, the detail less so. */
+const COMPOSED_FACTOR = 0.8;
 const LLM_CONFIDENCE = { high: 0.95, medium: 0.75, low: 0.5 } as const;
 const isSymptom = (code: string) => code.startsWith('R');
 const isInjury = (code: string) => /^[ST]/.test(code);
@@ -39,28 +41,6 @@ const DEATH_CONTEXT = /(死亡|死因|死体|検案|死去|永眠|縊死|溺死|
 function icd11Of(codes: MedicalCodesService, entry: CodeEntry): Pick<CodedDiagnosis, 'icd11' | 'icd11Mapping' | 'icd11Residual'> {
   const first = entry.mapped[0] ? codes.lookup('icd11', entry.mapped[0]) : undefined;
   return { icd11: entry.mapped, icd11Mapping: entry.mapping ?? (entry.mapped.length > 1 ? 'many' : entry.mapped.length ? 'one' : 'none'), ...(first?.residual ? { icd11Residual: true } : {}) };
-}
-
-/** Modifiers that leave the diagnosis as it is: side, extent, severity, course (the code stays that of the term). */
-const MODIFIER = /^(右|左|両側|両|片側|左右|上|下|前|後|内|外|軽度|中等度|高度|重度|重症|軽症|急性|慢性|亜急性|多発|多発性|再発|再発性|初発|陳旧性|早期|進行|術後|原発性|続発性|びまん性|限局性|部|側|性|葉|区域)+$/;
-const WORD_CHAR = /[\u4e00-\u9fff々\u30a1-\u30fa\u30fcA-Za-z0-9Ａ-Ｚａ-ｚ０-９]/;
-
-/**
- * The longer word a mention sits in when the dictionary does not know that word (「右下葉S6肺腺癌」
- * around 「肺腺癌」), or undefined when the rest is only modifiers (「右肺癌」) or particles.
- */
-function unknownCompound(text: string, m: { start: number; end: number }, mentions: Array<{ start: number; end: number }>): string | undefined {
-  // The word ends where a neighbouring diagnosis begins: 「高血圧糖尿病」 is two known words, not one unknown.
-  const floor = Math.max(0, ...mentions.filter((o) => o.end <= m.start).map((o) => o.end));
-  const ceiling = Math.min(text.length, ...mentions.filter((o) => o.start >= m.end).map((o) => o.start));
-  let start = m.start;
-  while (start > floor && WORD_CHAR.test(text[start - 1]!) && m.start - start < 12) start--;
-  let end = m.end;
-  while (end < ceiling && WORD_CHAR.test(text[end]!) && end - m.end < 12) end++;
-  const prefix = text.slice(start, m.start);
-  const suffix = text.slice(m.end, end);
-  const plain = (s: string) => !s || MODIFIER.test(s) || /^[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]+$/.test(s);
-  return plain(prefix) && plain(suffix) ? undefined : text.slice(start, end);
 }
 
 /** Japan's statistics move to ICD-11 on a set day: which system applies on `now`, read as a date in Tokyo. */
@@ -74,7 +54,6 @@ function candidates(text: string, codes: MedicalCodesService, config: { external
   const mentions = codes.findMentions(text);
   const all: CodedDiagnosis[] = mentions.flatMap((m) => {
     const status = assertionOf(text, m, mentions);
-    const part = unknownCompound(text, m, mentions);
     // 「大腸癌肝転移」 names two diagnoses at once; an ambiguous abbreviation names one of several.
     const codesOfMention = m.combined ? m.icd10 : [m.icd10[0]!];
     return codesOfMention.map((first) => {
@@ -88,7 +67,8 @@ function candidates(text: string, codes: MedicalCodesService, config: { external
         entry = codes.lookup('icd10', icd10)!;
       }
       const ambiguous = !m.combined && m.icd10.length > 1;
-      const confidence = BASE_CONFIDENCE[m.kind] * SOURCE_FACTOR[m.source ?? 'synonym'] * (ambiguous ? 0.6 : 1) * (part ? PART_FACTOR : 1);
+      const part = m.composedFrom ? COMPOSED_FACTOR : m.partOf ? PART_FACTOR : 1;
+      const confidence = BASE_CONFIDENCE[m.kind] * SOURCE_FACTOR[m.source ?? 'synonym'] * (ambiguous ? 0.6 : 1) * part;
       const coded: CodedDiagnosis = {
         icd10, ...icd11Of(codes, entry), title: entry.title,
         status,
@@ -96,7 +76,8 @@ function candidates(text: string, codes: MedicalCodesService, config: { external
         evidence: { start: m.start, end: m.end, text: m.text },
         proposedBy: [`dictionary:${m.term}`],
         ...(ambiguous ? { alternatives: m.icd10.slice(1) } : {}),
-        ...(part ? { note: `「${part}」は辞書にない表現です。含まれる「${m.text}」から推定しました` } : {}),
+        ...(m.composedFrom ? { note: `「${m.partOf}」は辞書にない表現です。部位「${m.composedFrom[0]}」と「${m.composedFrom[1]}」から「${m.composedFrom[2]}」として推定しました` }
+          : m.partOf ? { note: `「${m.partOf}」は辞書にない表現です。含まれる「${m.text}」から推定しました` } : {}),
       };
       return coded;
     });
@@ -146,7 +127,8 @@ export default defineNode({
   inputs: { text: port(PortKinds.text, { title: t('診療記録', 'Clinical text') }) },
   outputs: {
     codes: port(PortKinds.json, { title: t('コード（根拠つき）', 'Codes with evidence') }),
-    codeList: port(PortKinds.json, { title: t('コード一覧', 'Code list') }),
+    codeList: port(PortKinds.json, { title: t('コード一覧', 'Code list'), description: t('設定した分類（ICD-10 / ICD-11）のコード', 'Codes in the configured classification') }),
+    icd10List: port(PortKinds.json, { title: t('ICD-10 コード一覧', 'ICD-10 code list'), description: t('分類の設定にかかわらず ICD-10（レセプト・DPC と前年までの統計との比較用）', 'Always ICD-10 (claims, DPC, comparison with earlier statistics)') }),
   },
   config: z.object({
     system: z.enum(['icd10', 'icd11', 'auto']).default('icd10').meta(field('分類', 'Classification', 'コード一覧に出す分類。結果には両方を載せます。auto: 切替日から ICD-11（日本の統計は 2027-01-01 から ICD-11）')),
@@ -225,6 +207,7 @@ export default defineNode({
         _provenance: { aiDraft: true, nodeId: ctx.nodeId, ...(model ? { model } : {}), method: ctx.config.mode === 'llm' ? 'dictionary + local LLM selection' : 'dictionary' },
       },
       codeList: system === 'icd10' ? selected.map((c) => c.icd10) : selected.flatMap((c) => c.icd11.slice(0, 1)),
+      icd10List: selected.map((c) => c.icd10),
     };
   },
 });

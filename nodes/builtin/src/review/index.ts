@@ -7,7 +7,7 @@ const ROLE = z.enum(['admin', 'author', 'reviewer', 'runner', 'developer', 'audi
 const FieldSpecSchema = z.object({
   key: z.string().min(1).max(64).meta(field('項目キー', 'Key', '下書きの JSON のキー')),
   label: z.string().max(100).optional().meta(field('表示名', 'Label')),
-  type: z.enum(['text', 'longtext', 'number', 'date', 'select', 'boolean']).default('text').meta(field('入力の種類', 'Input type')),
+  type: z.enum(['text', 'longtext', 'number', 'date', 'select', 'boolean', 'icd10', 'icd11']).default('text').meta(field('入力の種類', 'Input type', 'icd10 / icd11: コード検索で選ぶ欄')),
   options: z.array(z.string().max(100)).max(100).optional().meta(field('選択肢', 'Options', 'select のとき')),
   required: z.boolean().default(false).meta(field('必須', 'Required', '空のままでは承認できません')),
 });

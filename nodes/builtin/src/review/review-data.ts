@@ -5,7 +5,8 @@ import { isObject } from '../shared/is-object.js';
 export interface ReviewField {
   key: string;
   label: string;
-  type: 'text' | 'longtext' | 'number' | 'date' | 'select' | 'boolean';
+  /** `icd10` / `icd11`: a code, corrected with the code search picker. */
+  type: 'text' | 'longtext' | 'number' | 'date' | 'select' | 'boolean' | 'icd10' | 'icd11';
   options?: string[];
   required: boolean;
   value: unknown;
@@ -26,7 +27,8 @@ export type ReviewSource =
 
 export interface FieldSpec { key: string; label?: string | undefined; type: ReviewField['type']; options?: string[] | undefined; required: boolean }
 
-const isExtracted = (v: unknown): v is { value: unknown; status: 'found' | 'not_found' | 'unsupported'; evidence: ReviewField['evidence']; label?: string; required?: boolean; rejected?: unknown } =>
+const FIELD_TYPES = new Set<string>(['text', 'longtext', 'number', 'date', 'select', 'boolean', 'icd10', 'icd11']);
+const isExtracted = (v: unknown): v is { value: unknown; status: 'found' | 'not_found' | 'unsupported'; evidence: ReviewField['evidence']; label?: string; required?: boolean; rejected?: unknown; type?: string } =>
   isObject(v) && 'value' in v && 'evidence' in v && (v.status === 'found' || v.status === 'not_found' || v.status === 'unsupported');
 
 /**
@@ -42,7 +44,8 @@ export function draftFields(draft: unknown, specs: FieldSpec[]): ReviewField[] {
     const raw = Object.hasOwn(source, key) ? source[key] : undefined;
     const extracted = isExtracted(raw) ? raw : undefined;
     const value = extracted ? extracted.value : raw ?? null;
-    const type = spec?.type ?? (typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : typeof value === 'string' && value.length > 80 ? 'longtext' : 'text');
+    const given = extracted?.type && FIELD_TYPES.has(extracted.type) ? extracted.type as ReviewField['type'] : undefined;
+    const type = spec?.type ?? given ?? (typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : typeof value === 'string' && value.length > 80 ? 'longtext' : 'text');
     return {
       key, label: spec?.label ?? extracted?.label ?? key, type, ...(spec?.options ? { options: spec.options } : {}),
       required: spec?.required ?? extracted?.required ?? false, value,

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeEntry } from '@medflow/sdk';
 import type { DictionaryTerm } from '../matcher.js';
-import { CodeTableError, eachTsvRow, type TsvRow } from '../tsv.js';
+import { CodeTableError, eachTsvRow, readCommentedTsv, type TsvRow } from '../tsv.js';
 import { addPlaceVariants, isExternalCategory } from './external-causes.js';
-import { curatedTerms, titleTerms } from './curated.js';
+import { BUNDLED_TABLES_DIR, curatedTerms, titleTerms } from './curated.js';
+import { normalizeKey } from '../normalize.js';
 import type { CodeData, SearchKey, TableSource, TermData, TermFilter } from './types.js';
 
 /** The files of the complete tables (format: ../shared/codes/README.md; README "Code tables" says where a hospital gets them). */
@@ -32,10 +33,15 @@ function stemOf(target: string): string | undefined {
   return ICD11_CODE.test(stem) && !/^\d\d$/.test(stem) ? stem : undefined;
 }
 
-/** A code field's codes as the WHO list has them (`who_code` where the Japanese code is longer). */
+/**
+ * A code field's codes as the WHO list has them (`who_code` where the Japanese code is longer). A
+ * 3-character code whose category WHO subdivides (MEDIS gives 「2型糖尿病」 as E11) takes the
+ * subdivision for "unspecified", `.9`, as ICD coding does when nothing more is said.
+ */
 function codesOf(row: TsvRow, known: Map<string, CodeEntry>): string[] {
   const who = row.get('who_code').split('|');
-  return row.get('icd10').split('|').map((c, i) => (who[i] || c).trim()).filter((c) => c && known.has(c));
+  return row.get('icd10').split('|').map((c, i) => (who[i] || c).trim()).filter((c) => c && known.has(c))
+    .map((c) => (c.length === 3 && known.has(`${c}.9`) && !known.get(c)!.externalCause ? `${c}.9` : c));
 }
 
 function loadCodes(dir: string): CodeData {
@@ -127,7 +133,27 @@ function loadCodes(dir: string): CodeData {
 const ASCII_ONLY = /^[\x20-\x7e]+$/;
 const KANA_ONLY = /^[\u3041-\u3096\u30a1-\u30fa\u30fc]+$/;
 
+/**
+ * 万病辞書 abbreviations written in capitals (ＮＭＯ, ＶＴＥ) match case-sensitively as whole words; these
+ * are more often something else in Japanese notes (a device, a test, a tumour marker, a blood pressure).
+ */
+const ABBREVIATION_NOT_A_DIAGNOSIS = new Set(['CPAP', 'SCC', 'NET', 'CPA', 'MRA', 'SBP', 'CPD', 'SMI', 'SMT', 'CPS', 'COP', 'STD', 'CMD', 'PCP', 'ICC', 'CCC',
+  'CSS', 'SPN', 'SCD', 'DMN', 'PHT', 'RAS', 'PMS', 'DDM', 'ICM', 'PDD', 'MAC', 'PVE', 'MRHE', 'APD', 'PSP', 'DAVE', 'SSAP', 'CIC', 'ALL', 'AML', 'APL']);
+const CAPITAL_ABBREVIATION = /^[A-Z][A-Z0-9]{2,7}$/;
+/** English wording (a title's head, 万病辞書's 「Ｐｒｏｂａｂｌｅ　ＰＭＬ」): long enough not to be an everyday word. */
+const englishTerm = (term: string) => /^[A-Za-z][A-Za-z0-9 '\-]+$/.test(term) && (term.includes(' ') || term.length >= 8) && !/^(other|unspecified|certain)\b/i.test(term);
+
+/**
+ * Third-party expressions that carry their own assertion or context (「胸水認めません」「既往歴　高脂血症」
+ * 「褥瘡発生リスク」「不眠時」) or are adjectives (「腫瘍性」): matched as terms they would hide the
+ * negation, history or risk from the assertion reader, so they are left out and the words inside them
+ * are matched instead.
+ */
+const CARRIES_ASSERTION = /(疑|否定|なし|無し|認め|陰性|除外|ません|リスク|予防|観察|既往|可能性|傾向|がする|ない$|時$|[性的]$)/;
+
 function loadTerms(dir: string, codes: CodeData, keep: TermFilter): TermData {
+  const notDiagnoses = new Set(readCommentedTsv(BUNDLED_TABLES_DIR, 'not-diagnoses.tsv', 2).map((r) => normalizeKey(r.cells[0]!)));
+  const clinical = (term: string) => !CARRIES_ASSERTION.test(term) && !notDiagnoses.has(normalizeKey(term));
   const terms: DictionaryTerm[] = [...curatedTerms(undefined, codes.icd10)];
   if (existsSync(join(dir, HOSPITAL_SYNONYMS_FILE))) terms.push(...curatedTerms(dir, codes.icd10, HOSPITAL_SYNONYMS_FILE));
   const searchKeys: SearchKey[] = [];
@@ -154,16 +180,26 @@ function loadTerms(dir: string, codes: CodeData, keep: TermFilter): TermData {
     const icd10 = codesOf(r, codes.icd10);
     const term = r.get('term');
     if (!icd10.length) return;
-    if (usable(term) && keep('medis-index', term)) terms.push({ term, kind: 'ja', icd10, source: 'medis-index' });
+    if (usable(term) && clinical(term) && keep('medis-index', term)) terms.push({ term, kind: 'ja', icd10, source: 'medis-index' });
     else searchKeys.push({ key: term, system: 'icd10', code: icd10[0]! });
   });
   table('manbyo.tsv', '万病辞書 MANBYO', ['expression', 'icd10', 'who_code'], (r) => {
     const icd10 = codesOf(r, codes.icd10);
     const term = r.get('expression');
-    if (!icd10.length || !usable(term) || !keep('manbyo', term)) return;
-    terms.push({ term, kind: 'ja', icd10, source: 'manbyo', ...(icd10.length > 1 ? { combined: true } : {}) });
+    if (!icd10.length || !keep('manbyo', term) || !clinical(term)) return;
+    const combined = icd10.length > 1 ? { combined: true } : {};
+    const ascii = term.normalize('NFKC').replace(/\s+/g, ' ').trim();
+    if (CAPITAL_ABBREVIATION.test(ascii)) { if (!ABBREVIATION_NOT_A_DIAGNOSIS.has(ascii)) terms.push({ term: ascii, kind: 'abbr', icd10, source: 'manbyo', ...combined }); return; }
+    if (englishTerm(ascii)) { terms.push({ term: ascii, kind: 'en', icd10, source: 'manbyo', ...combined }); return; }
+    if (usable(term)) terms.push({ term, kind: 'ja', icd10, source: 'manbyo', ...combined });
   });
   terms.push(...titleTerms(codes.icd10));
+  // WHO's English titles as physicians also write them (「Guillain-Barré syndrome」), up to the first comma.
+  for (const e of codes.icd10.values()) {
+    if (e.externalCause && e.code.includes('.')) continue;
+    const head = e.title.en.split(',')[0]!.replace(/\s*\[[^\]]*\]|\s*\([^)]*\)/g, '').trim();
+    if (englishTerm(head)) terms.push({ term: head, kind: 'en', icd10: [e.code], source: 'title' });
+  }
   return { terms, searchKeys, tables };
 }
 
