@@ -10,7 +10,6 @@ import { CodePicker } from '../codes/code-picker';
 const asText = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 const fromText = (field: ReviewField, text: string): unknown => {
   if (field.type === 'number') return text.trim() === '' ? null : Number.isNaN(Number(text)) ? text : Number(text);
-  if (field.type === 'icd10' || field.type === 'icd11') return <CodePicker {...common} system={field.type} value={value} onChange={onChange} />;
   if (field.type === 'boolean') return text === 'true';
   return text;
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CodeEntry, CodeSystem, MedicalCodesService } from '@medflow/sdk';
+import { MedflowError, type CodeEntry, type CodeSystem, type MedicalCodesService } from '@medflow/sdk';
 import type { AuditLog } from '../compliance/audit-log.js';
 import { secureRouter, type RouteTable } from './secure-router.js';
 import { parse } from './validate.js';
@@ -41,7 +41,7 @@ export function codesRouter(table: RouteTable, audit: AuditLog, codes: MedicalCo
   router.get('/:system/:code', 'catalogue.read', (req, res) => {
     const { system, code } = parse(CodeParams, req.params, 'params');
     const entry = codes.lookup(system, code);
-    if (!entry) { res.status(404).json({ code: 'CODE_NOT_FOUND', category: 'USER', message: `${system.toUpperCase()} ${code} is not in the active tables / このコードは読み込まれた分類表にありません`, details: { system, code } }); return; }
+    if (!entry) throw new MedflowError({ code: 'CODE_NOT_FOUND', category: 'USER', message: `${system.toUpperCase()} ${code} is not in the active tables / このコードは読み込まれた分類表にありません`, details: { system, code } });
     res.json(describe(codes, entry));
   });
   return router.router;

@@ -71,7 +71,8 @@ export function assertionOf(text: string, span: Span, others: Span[]): Assertion
   const { before, after } = clauseAround(text, span);
   // The words after this mention with the other diagnoses of the same list taken out.
   let rest = after;
-  for (const o of others.filter((o) => o.start >= span.end).sort((a, b) => b.start - a.start)) {
+  const limit = span.end + after.length;
+  for (const o of others.filter((o) => o.start >= span.end && o.start < limit).sort((a, b) => b.start - a.start)) {
     const rel = o.start - span.end;
     if (rel < after.length) rest = rest.slice(0, rel) + rest.slice(Math.min(after.length, o.end - span.end));
   }

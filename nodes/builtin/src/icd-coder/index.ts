@@ -92,6 +92,8 @@ function candidates(text: string, codes: MedicalCodesService, config: { external
   const hasDiagnosis = confirmed.some((c) => !isSymptom(c.icd10) && !isExternal(c.icd10));
   // Several external-cause words for one event (「階段を踏み外し転落」): the general fall (転倒 W18, 転落 W19) gives way.
   const specificExternal = confirmed.some((c) => isExternal(c.icd10) && !/^W1[89]/.test(c.icd10));
+  // One diagnosis per distinct wording: a long note repeats the same words, and this is compared pairwise.
+  const wordings = [...new Map(confirmed.filter((c) => !isExternal(c.icd10)).map((c) => [`${c.evidence.text}\u0000${c.icd10}`, c])).values()];
   for (const c of confirmed) {
     if (specificExternal && /^W1[89]/.test(c.icd10)) { flagged.push({ ...c, note: 'a more specific external cause is coded' }); continue; }
     // An external cause is coded beside the injury it caused (ICD rule); 「転倒リスク」 alone is not an event.
@@ -99,7 +101,7 @@ function candidates(text: string, codes: MedicalCodesService, config: { external
     // Symptoms explained by a diagnosis are not coded.
     if (isSymptom(c.icd10) && (config.symptoms === 'never' || (config.symptoms === 'when-no-diagnosis' && hasDiagnosis))) { flagged.push({ ...c, note: 'symptom; a diagnosis is coded' }); continue; }
     // A general word inside a more specific diagnosis written elsewhere (肺炎 beside 誤嚥性肺炎) adds nothing.
-    const specific = confirmed.find((o) => o !== c && o.icd10 !== c.icd10 && o.evidence.text.length > c.evidence.text.length && o.evidence.text.includes(c.evidence.text) && !isExternal(o.icd10));
+    const specific = wordings.find((o) => o.icd10 !== c.icd10 && o.evidence.text.length > c.evidence.text.length && o.evidence.text.includes(c.evidence.text));
     if (specific) { flagged.push({ ...c, note: `more specific: ${specific.icd10}` }); continue; }
     const prev = set.get(c.icd10);
     if (prev) { prev.confidence = Math.min(0.99, +(prev.confidence + 0.02).toFixed(2)); if (!prev.proposedBy.includes(c.proposedBy[0]!)) prev.proposedBy.push(c.proposedBy[0]!); continue; }

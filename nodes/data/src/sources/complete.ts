@@ -154,7 +154,7 @@ const CARRIES_ASSERTION = /(疑|否定|なし|無し|認め|陰性|除外|ませ
 function loadTerms(dir: string, codes: CodeData, keep: TermFilter): TermData {
   const notDiagnoses = new Set(readCommentedTsv(BUNDLED_TABLES_DIR, 'not-diagnoses.tsv', 2).map((r) => normalizeKey(r.cells[0]!)));
   const clinical = (term: string) => !CARRIES_ASSERTION.test(term) && !notDiagnoses.has(normalizeKey(term));
-  const terms: DictionaryTerm[] = [...curatedTerms(undefined, codes.icd10)];
+  const terms: DictionaryTerm[] = [...curatedTerms(undefined, codes.icd10, 'synonyms.tsv', false)];
   if (existsSync(join(dir, HOSPITAL_SYNONYMS_FILE))) terms.push(...curatedTerms(dir, codes.icd10, HOSPITAL_SYNONYMS_FILE));
   const searchKeys: SearchKey[] = [];
   const tables: TermData['tables'] = [];

@@ -20,14 +20,16 @@ export function canonicalCode(system: 'icd10' | 'icd11', code: string): string {
  * Expressions as physicians write them (`synonyms.tsv`: term, ICD-10 code, kind ja/en/abbr/ignore, and
  * `override` where the team's code must win over MEDIS for the same words, e.g. 窒息 T71 beside an injury),
  * checked against the code table they will be used with: a row naming a code the table lacks stops
- * the load, naming the file and row.
+ * the load, naming the file and row (unless `strict` is off: the bundled file over a hospital's own tables).
  */
-export function curatedTerms(dir: string | undefined, icd10: Map<string, CodeEntry>, file = 'synonyms.tsv'): DictionaryTerm[] {
+export function curatedTerms(dir: string | undefined, icd10: Map<string, CodeEntry>, file = 'synonyms.tsv', strict = true): DictionaryTerm[] {
   const terms: DictionaryTerm[] = [];
   for (const { line, cells: [term, code, kind, priority] } of readCommentedTsv(dir ?? BUNDLED_TABLES_DIR, file)) {
     if (!['ja', 'en', 'abbr', 'ignore'].includes(kind!)) throw new CodeTableError(`${file}:${line}: "${term}" has kind "${kind}" (ja, en, abbr or ignore)`);
     if (kind === 'ignore') { terms.push({ term: term!, kind: 'ignore', icd10: [], source: 'synonym' }); continue; }
     const c = canonicalCode('icd10', code!);
+    // The bundled synonyms laid over another table set keep only the rows whose code that set has.
+    if (!icd10.has(c) && !strict) continue;
     if (!icd10.has(c)) throw new CodeTableError(`${file}:${line}: "${term}" names ${c}, which the ICD-10 table does not list`);
     if (priority && priority !== 'override') throw new CodeTableError(`${file}:${line}: 4th column "${priority}" (empty or override)`);
     terms.push({ term: term!, kind: kind as DictionaryTerm['kind'], icd10: [c], source: 'synonym', ...(priority ? { override: true } : {}) });
