@@ -17,13 +17,16 @@ describe.runIf(browserAvailable && tables)('code picker in the review screen (Ch
   let browser: Browser;
   let page: Page;
   let runId: string;
+  let workflowId: string;
 
   beforeAll(async () => {
     server = await startTestServer({ MEDFLOW_EDITOR_DIR: EDITOR_DIR, MEDFLOW_CODE_TABLES_DIR: tables! });
     await createUser(server.admin, 'dr-coder', ['reviewer']);
-    const wf = await server.admin.api('POST', '/api/workflows', { document: JSON.parse(readFileSync(TEMPLATE, 'utf8')) });
+    const author = await createUser(server.admin, 'it-author', ['author', 'runner']);
+    const wf = await author.api('POST', '/api/workflows', { document: JSON.parse(readFileSync(TEMPLATE, 'utf8')) });
     expect(wf.status).toBe(201);
-    const run = await server.admin.api('POST', `/api/workflows/${wf.body.workflow.id}/runs?wait=true`, { inputs: { text: '#1 肺炎\n#2 高血圧症' }, version: 'draft' });
+    workflowId = wf.body.workflow.id;
+    const run = await author.api('POST', `/api/workflows/${workflowId}/runs?wait=true`, { inputs: { text: '#1 肺炎\n#2 高血圧症' }, version: 'draft' });
     runId = run.body.run.id;
     expect(run.body.run.status).toBe('waiting_review');
     browser = await launchBrowser();
@@ -59,4 +62,27 @@ describe.runIf(browserAvailable && tables)('code picker in the review screen (Ch
     }
     expect(JSON.stringify(outputs.approved)).toMatch(/I48\.\d 心房細動/);
   }, 90_000);
+
+  it('picks a code in the inspector: the coder\'s 「提案しないコード」 setting, saved as the bare code', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const editor = await context.newPage();
+    editor.on('pageerror', (e) => { throw e; });
+    await editor.goto(`${server.url}/#/workflows/${workflowId}`);
+    await editor.getByLabel('ユーザー名').fill('it-author');
+    await editor.getByLabel('パスワード').fill(USER_PASSWORD);
+    await editor.getByRole('button', { name: 'ログイン' }).click();
+    await editor.locator('[data-testid="node-coder"]').click();
+    const setting = editor.getByRole('group', { name: '提案しないコード' });
+    await setting.getByRole('button', { name: '+ 追加' }).click();
+    await setting.getByRole('combobox').fill('こうけつあつ');
+    await setting.getByRole('listbox').getByRole('option').first().waitFor();
+    await editor.keyboard.press('Enter');
+    await expect.poll(() => setting.getByRole('combobox').inputValue()).toBe('I10');
+    await editor.screenshot({ path: `${SHOTS}/21-inspector-code-picker.png` });
+    await expect.poll(async () => {
+      const wf = await server.admin.api('GET', `/api/workflows/${workflowId}`);
+      return wf.body.workflow?.draft.nodes.find((n: { id: string }) => n.id === 'coder')?.config.excludeCodes;
+    }, { timeout: 10_000 }).toEqual(['I10']);
+    await context.close();
+  }, 60_000);
 });

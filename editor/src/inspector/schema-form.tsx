@@ -1,5 +1,6 @@
 import { useId, useRef } from 'react';
 import { useI18n } from '../i18n/i18n';
+import { CodePicker, codeOf } from '../codes/code-picker';
 
 /** The subset of JSON Schema that zod's toJSONSchema produces for node configs. */
 export interface JsonSchema {
@@ -19,6 +20,8 @@ export interface JsonSchema {
   title?: string;
   'x-title-en'?: string;
   'x-description-ja'?: string;
+  /** `icd10` / `icd11`: a code, entered with the code search picker. */
+  'x-widget'?: 'icd10' | 'icd11';
 }
 
 export interface FieldContext {
@@ -116,6 +119,14 @@ function Field({ name, schema, value, onChange, required, path, context }: {
   }
   if (type === 'string' && (MULTILINE.has(name) || (schema.maxLength ?? 0) > 5000)) {
     return <TextAreaField common={common} label={label} footer={footer} value={value} onChange={onChange} schema={schema} variables={name === 'template' || name === 'prompt' ? context.variables : []} />;
+  }
+  if (type === 'string' && schema['x-widget']) {
+    return (
+      <div className="field">{label}
+        <CodePicker id={id} name={path} system={schema['x-widget']} value={value === undefined ? '' : String(value)}
+          onChange={(v) => onChange(v.trim() === '' ? undefined : codeOf(v))} />{footer}
+      </div>
+    );
   }
   // Strings, and unions such as a rule's comparison value (kept as text; the node compares numbers numerically).
   return (

@@ -68,6 +68,14 @@ describe.skipIf(!completeTablesDir())(`ICD coder, dictionary mode (complete tabl
     expect(out.codeList).toEqual(['BA41.Z']);
   });
 
+  it('never proposes the codes a hospital excluded (a 3-character code excludes its subdivisions), and keeps them visible', async () => {
+    const out = await code('発熱と頭痛。高血圧症で通院中', { excludeCodes: ['I10'] , symptoms: 'always' });
+    expect(out.codeList).toEqual(['R50.9', 'R51']);
+    expect(out.codes.flagged.find((c) => c.icd10 === 'I10')?.note).toMatch(/excluded/);
+    expect((await code('肺炎', { excludeCodes: ['J18'] })).codeList).toEqual([]);
+    expect(() => coder.config.parse({ excludeCodes: ['肺炎'] })).toThrow(/ICD-10 code/);
+  });
+
   it('requires a model in LLM mode, naming the field', () => {
     expect(() => coder.config.parse({ mode: 'llm' })).toThrow(/model/);
   });

@@ -50,7 +50,7 @@ export function systemOn(now: Date, icd11From: string): 'icd10' | 'icd11' {
 }
 
 /** Dictionary stage: every expression in the text with its assertion, as candidate codes. */
-function candidates(text: string, codes: MedicalCodesService, config: { externalCauses: 'auto' | 'always' | 'never'; symptoms: 'when-no-diagnosis' | 'always' | 'never' }) {
+function candidates(text: string, codes: MedicalCodesService, config: { externalCauses: 'auto' | 'always' | 'never'; symptoms: 'when-no-diagnosis' | 'always' | 'never'; excludeCodes: string[] }) {
   const mentions = codes.findMentions(text);
   const all: CodedDiagnosis[] = mentions.flatMap((m) => {
     const status = assertionOf(text, m, mentions);
@@ -94,7 +94,9 @@ function candidates(text: string, codes: MedicalCodesService, config: { external
   const specificExternal = confirmed.some((c) => isExternal(c.icd10) && !/^W1[89]/.test(c.icd10));
   // One diagnosis per distinct wording: a long note repeats the same words, and this is compared pairwise.
   const wordings = [...new Map(confirmed.filter((c) => !isExternal(c.icd10)).map((c) => [`${c.evidence.text}\u0000${c.icd10}`, c])).values()];
+  const excluded = config.excludeCodes.map((e) => e.toUpperCase());
   for (const c of confirmed) {
+    if (excluded.some((e) => c.icd10 === e || c.icd10.startsWith(`${e}.`))) { flagged.push({ ...c, note: 'excluded by this node\'s settings (施設の設定で提案しないコード)' }); continue; }
     if (specificExternal && /^W1[89]/.test(c.icd10)) { flagged.push({ ...c, note: 'a more specific external cause is coded' }); continue; }
     // An external cause is coded beside the injury it caused (ICD rule); 「転倒リスク」 alone is not an event.
     if (isExternal(c.icd10) && (config.externalCauses === 'never' || (config.externalCauses === 'auto' && !hasInjury))) { flagged.push({ ...c, note: 'external cause without an injury in the text' }); continue; }
@@ -139,6 +141,9 @@ export default defineNode({
     model: ModelNameSchema('LLM').optional(),
     maxCodes: z.number().int().min(1).max(30).default(10).meta(field('最大コード数', 'Max codes')),
     symptoms: z.enum(['when-no-diagnosis', 'always', 'never']).default('when-no-diagnosis').meta(field('症状コード（R）', 'Symptom codes (R)', '診断名があるときは症状をコードしません')),
+    excludeCodes: z.array(z.string().trim().regex(/^[A-Z]\d\d(\.[0-9A-Z]{1,2})?$/i, 'an ICD-10 code such as R69 or Z00.0')
+      .meta({ ...field('コード', 'Code'), 'x-widget': 'icd10' })).max(200).default([])
+      .meta(field('提案しないコード', 'Codes never proposed', '施設の方針で提案しない ICD-10 コード（R69 のように 3 桁で指定すると配下も含みます）。要確認として残します')),
     externalCauses: z.enum(['auto', 'always', 'never']).default('auto').meta(field('外因コード（V01–Y98）', 'External causes', 'auto: 損傷・中毒のコードがあるときだけ（死亡票など）')),
   }).refine((c) => c.mode !== 'llm' || !!c.model, { path: ['model'], message: 'choose a model for LLM mode' }),
   capabilities: { gpu: 'optional', ai: 'generates' },
