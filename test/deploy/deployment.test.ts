@@ -63,7 +63,7 @@ describe('docker-compose.yml', () => {
 
 describe('.env.example', () => {
   it('names only settings the server or compose knows, and its values pass the server\'s checks', () => {
-    const composeOnly = ['MEDFLOW_VERSION', 'MEDFLOW_BIND', 'MEDFLOW_PUBLISHED_PORT', 'MEDFLOW_MODELS_HOST_DIR'];
+    const composeOnly = ['MEDFLOW_VERSION', 'MEDFLOW_BIND', 'MEDFLOW_PUBLISHED_PORT', 'MEDFLOW_MODELS_HOST_DIR', 'MEDFLOW_CODE_TABLES_HOST_DIR'];
     const configKeys = Object.keys(envExample).filter((k) => !composeOnly.includes(k));
     const composeText = read('docker-compose.yml');
     for (const key of Object.keys(envExample)) expect(composeText, `${key} is not passed by docker-compose.yml`).toContain(`\${${key}`);

@@ -19,7 +19,7 @@ const LATIN_OR_DIGITS = /^[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]+$/;
  * Heads of diagnosis words, longest first: what the site in front of them attaches to. 「小細胞癌」 ends
  * in 「癌」, so 「膀胱」 + 「小細胞癌」 is tried as 「膀胱小細胞癌」, then 「膀胱癌」.
  */
-const HEADS = ['悪性腫瘍', '良性腫瘍', '腫瘍', '肉腫', '腺腫', '癌', '開放骨折', '骨折', '脱臼', '損傷', '挫傷', '血腫', '出血', '潰瘍',
+export const HEADS = ['悪性腫瘍', '良性腫瘍', '腫瘍', '肉腫', '腺腫', '癌', '開放骨折', '骨折', '脱臼', '損傷', '挫傷', '血腫', '出血', '潰瘍',
   '狭窄', '閉塞', '梗塞', '嚢胞', '結石', '膿瘍', '壊死', '萎縮', '肥大', '欠損症', '奇形', '形成不全', '炎', '痛', '瘻', '腫大', '異物', '感染症'];
 
 /** ICD-10 codes of a condition whose site is not said: neoplasm of unknown site, injury of unspecified body region, bleeding, pain. */
@@ -74,4 +74,26 @@ export function compositions(prefix: string, term: string, icd10: string): strin
     if (site.length > 1 && site.endsWith('部')) { out.push(site.slice(0, -1) + term); if (head) out.push(site.slice(0, -1) + head); }
   }
   return [...new Set(out)].filter((s) => s.length >= 2);
+}
+
+/** Degree and extent words written inside a finding (「右内頸動脈軽度狭窄」「左総腸骨動脈完全閉塞」): dropped to find its name. */
+const INNER_MODIFIER = /(軽度|中等度|高度|重度|完全|不完全|一部|わずかな|多発|びまん性|限局性|両側|右|左)/g;
+const WORD_RUN = /[\u4e00-\u9fff々\u30a1-\u30fa\u30fc]{3,16}/g;
+
+/**
+ * Words the dictionary found nothing in that end in a diagnosis head: the spellings of their name to
+ * look up, with side and degree taken out and the usual endings added (「右内頸動脈軽度狭窄」 → 内頸動脈狭窄症).
+ */
+export function unmatchedFindings(text: string, covered: Array<{ start: number; end: number }>): Array<{ start: number; end: number; word: string; spellings: string[] }> {
+  const out: Array<{ start: number; end: number; word: string; spellings: string[] }> = [];
+  for (const m of text.matchAll(WORD_RUN)) {
+    const start = m.index!;
+    const end = start + m[0].length;
+    if (covered.some((c) => c.start < end && c.end > start)) continue;
+    if (!HEADS.some((h) => m[0].endsWith(h))) continue;
+    const bare = m[0].replace(INNER_MODIFIER, '');
+    if (bare.length < 3) continue;
+    out.push({ start, end, word: m[0], spellings: [...new Set([bare, `${bare}症`, `${bare}症候群`])] });
+  }
+  return out;
 }

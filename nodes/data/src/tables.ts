@@ -1,7 +1,7 @@
 import type { CodeEntry, CodeMention, CodeSystem, CodeTablesInfo, MedicalCodesService } from '@medflow/sdk';
 import { DictionaryMatcher } from './matcher.js';
 import { CodeSearch } from './search.js';
-import { compositions, compoundAround } from './compound.js';
+import { compositions, compoundAround, unmatchedFindings } from './compound.js';
 import { completeSource, isCompleteTablesDir } from './sources/complete.js';
 import { BUNDLED_TABLES_DIR, canonicalCode } from './sources/curated.js';
 import { subsetSource } from './sources/subset.js';
@@ -88,7 +88,7 @@ export class CodeTables implements MedicalCodesService {
    */
   findMentions(text: string): CodeMention[] {
     const mentions = this.matcher.find(text);
-    return mentions.map((m, i) => {
+    const read = mentions.map((m, i) => {
       const floor = i > 0 ? mentions[i - 1]!.end : 0;
       const ceiling = i + 1 < mentions.length ? mentions[i + 1]!.start : text.length;
       const compound = compoundAround(text, m.start, m.end, floor, ceiling);
@@ -103,6 +103,16 @@ export class CodeTables implements MedicalCodesService {
       }
       return { ...m, partOf: compound.word };
     });
+    // A finding no term was found in, named once its side and degree are taken out (「右内頸動脈軽度狭窄」 → 内頸動脈狭窄症).
+    for (const f of unmatchedFindings(text, mentions)) {
+      for (const spelling of f.spellings) {
+        const found = this.matcher.lookup(spelling);
+        if (!found) continue;
+        read.push({ ...found, start: f.start, end: f.end, text: f.word, partOf: f.word });
+        break;
+      }
+    }
+    return read.sort((a, b) => a.start - b.start);
   }
 
   info(): CodeTablesInfo {

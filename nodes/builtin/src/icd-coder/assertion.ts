@@ -23,7 +23,7 @@ const RULED_OUT_AFTER = /^(は|も|や|の所見は|の所見も|を示唆する
 const NOT_DIAGNOSED_AFTER = /^(と?は|と)?(診断し得な|診断でき(な|ず)|診断に至ら|言えな|いえな|断定でき|確定でき|考えにく|考え難)/;
 const DIFFERENTIAL_AFTER = /^(と|や|との|などとの|等との|も)?(の)?(鑑別|を鑑別|除外診断|r\/o|rule out)/i;
 const DIFFERENTIAL_BEFORE = /(鑑別診断[:：は]?|鑑別として|鑑別に|鑑別疾患[:：は]?|ddx[:：]?|d\/d[:：]?)\s*[^。\n]{0,40}$/i;
-const HISTORY_AFTER = /^(の)?[（(]?(既往|既往歴|術後|治療後|治療済|治療歴|加療歴|歴あり|の歴|後(?![期遺方]))/;
+const HISTORY_AFTER = /^(の)?[（(]?(既往|既往歴|術後|治療後|治療済|治療歴|加療歴|歴あり|の歴|後(?![期遺方の]))/;
 const SUSPECTED_BEFORE = /(r\/o|R\/O|s\/o|S\/O|susp\.?|疑い病名[:：]?|suspected|possible|probable)\s*$/;
 const RULED_OUT_BEFORE = /(no|not|without|denies|否定された|除外された)\s*$/i;
 /** A history cue, then at most a list of other diagnoses before this one (「既往に高血圧、糖尿病」), never a new event. */

@@ -110,7 +110,11 @@ function candidates(text: string, codes: MedicalCodesService, config: { external
     set.set(c.icd10, c);
     kept.push(c);
   }
-  return { kept, flagged };
+  // 「脳梗塞（心原性脳塞栓症）」: an unspecified code gives way to a specified one of the same category.
+  const specified = kept.filter((c) => !c.icd10.endsWith('.9') && c.icd10.length > 3);
+  const general = kept.filter((c) => (c.icd10.endsWith('.9') || c.icd10.length === 3) && specified.some((o) => o.icd10.slice(0, 3) === c.icd10.slice(0, 3)));
+  for (const c of general) flagged.push({ ...c, note: `more specific: ${specified.find((o) => o.icd10.slice(0, 3) === c.icd10.slice(0, 3))!.icd10}` });
+  return { kept: kept.filter((c) => !general.includes(c)), flagged };
 }
 
 /**
