@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { NotifiableDisease, NotifiableDiseaseService, NotifiableMention, NotificationFieldSpec } from '@medflow/sdk';
+import type { NotifiableDisease, NotifiableDiseaseService, NotifiableMention, NotificationFieldSpec, NotificationType } from '@medflow/sdk';
 import { DictionaryMatcher } from './matcher.js';
 import { CodeTableError } from './tsv.js';
 
@@ -19,8 +19,25 @@ function rows(file: string): Array<{ line: number; cells: string[] }> {
  * (`not-notifiable.tsv`), and the form's field definitions (`fields.json`). A malformed row stops the
  * load with the file and line named.
  */
+/** 五類全数 diseases whose form has 無症状病原体保有者 (the others notify patients and deaths only). */
+const ASYMPTOMATIC_FIVE = new Set(['syphilis', 'aids']);
+
+/**
+ * The 類型 a disease allows, from the law's definitions: 一〜四類 and 新型インフルエンザ等 also notify asymptomatic
+ * carriers; 疑似症 (and deaths suspected of it) only where the law extends notification to them.
+ */
+function typesOf(id: string, category: number, suspected: boolean): NotificationType[] {
+  const types: NotificationType[] = ['患者（確定例）'];
+  if (category <= 4 || category === 6 || ASYMPTOMATIC_FIVE.has(id)) types.push('無症状病原体保有者');
+  if (suspected) types.push('疑似症患者');
+  types.push('感染症死亡者の死体');
+  if (suspected) types.push('感染症死亡疑い者の死体');
+  return types;
+}
+
 export class NotifiableTable implements NotifiableDiseaseService {
   private readonly list: NotifiableDisease[];
+  private readonly organisms: Array<{ diseaseId: string; rule: 'sterile' | 'detected'; note: string }> = [];
   private readonly matcher: DictionaryMatcher;
   private readonly notNotifiable: Array<{ name: string; note: string }>;
   private readonly fieldSets: ReturnType<NotifiableDiseaseService['fields']>;
@@ -37,7 +54,7 @@ export class NotifiableTable implements NotifiableDiseaseService {
       if (!/^[a-z0-9_]+$/.test(id)) fail(line, `id "${id}" must be lower-case letters, digits and _`);
       if (!name) fail(line, 'name is empty');
       const cat = Number(category);
-      if (![1, 2, 3, 4, 5].includes(cat)) fail(line, `category "${category}" must be 1 to 5`);
+      if (![1, 2, 3, 4, 5, 6, 7, 8].includes(cat)) fail(line, `category "${category}" must be 1 to 5 (一〜五類), 6 (新型インフルエンザ等), 7 (指定) or 8 (新感染症)`);
       if (deadline !== 'immediately' && deadline !== 'within7days') fail(line, `deadline "${deadline}" must be immediately or within7days`);
       for (const [field, value] of [['identity', identity], ['suspected', suspected]] as const) if (value !== 'yes' && value !== 'no') fail(line, `${field} must be yes or no`);
       // Ids stand in the matcher's code list here: it finds the expression, the id says which disease.
@@ -47,6 +64,7 @@ export class NotifiableTable implements NotifiableDiseaseService {
       return {
         id, name, category: cat as NotifiableDisease['category'], deadline: deadline as NotifiableDisease['deadline'],
         identityRequired: identity === 'yes', suspectedReportable: suspected === 'yes', icd10, ...(form ? { form } : {}),
+        types: typesOf(id, cat, suspected === 'yes'), ...(/入院例に限る/.test(name) ? { admissionRequired: true } : {}),
       };
     });
     if (new Set(this.list.map((d) => d.id)).size !== this.list.length) throw new CodeTableError(`${file}: disease ids must be unique`);
@@ -59,6 +77,16 @@ export class NotifiableTable implements NotifiableDiseaseService {
       for (const term of [name, ...synonyms.split('|')].filter(Boolean)) terms.push({ term, kind: /^[\x21-\x7e]+$/.test(term) ? 'abbr' : 'ja', icd10: [index] });
       return { name, note };
     });
+    const orgFile = join(dir, 'organisms.tsv');
+    const [orgHeader, ...orgRows] = rows(orgFile);
+    if (orgHeader?.cells.join('\t') !== 'terms\tdisease\trule\tnote') throw new CodeTableError(`${orgFile}: the header must be terms, disease, rule, note`);
+    for (const { line, cells: [synonyms = '', disease = '', rule = '', note = ''] } of orgRows) {
+      if (!this.list.some((d) => d.id === disease)) throw new CodeTableError(`${orgFile} line ${line}: disease "${disease}" is not in diseases.tsv`);
+      if (rule !== 'sterile' && rule !== 'detected') throw new CodeTableError(`${orgFile} line ${line}: rule "${rule}" must be sterile or detected`);
+      const index = `org:${this.organisms.length}`;
+      this.organisms.push({ diseaseId: disease, rule, note });
+      for (const term of synonyms.split('|').filter(Boolean)) terms.push({ term, kind: /^[\x21-\x7e ]+$/.test(term) && !term.includes(' ') ? 'abbr' : 'ja', icd10: [index] });
+    }
     this.matcher = new DictionaryMatcher(terms);
     this.fieldSets = JSON.parse(readFileSync(join(dir, 'fields.json'), 'utf8')) as NotifiableTable['fieldSets'];
     for (const d of this.list) if (d.form && !this.fieldSets.specific[d.form]) throw new CodeTableError(`${file}: ${d.id} names form "${d.form}", which fields.json does not define`);
@@ -72,6 +100,10 @@ export class NotifiableTable implements NotifiableDiseaseService {
     return this.matcher.find(text).map((m) => {
       const key = m.icd10[0]!;
       if (key.startsWith('nn:')) return { start: m.start, end: m.end, text: m.text, notNotifiable: this.notNotifiable[Number(key.slice(3))]! };
+      if (key.startsWith('org:')) {
+        const o = this.organisms[Number(key.slice(4))]!;
+        return { start: m.start, end: m.end, text: m.text, diseaseId: o.diseaseId, organism: { rule: o.rule, note: o.note } };
+      }
       return { start: m.start, end: m.end, text: m.text, diseaseId: key };
     });
   }

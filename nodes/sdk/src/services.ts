@@ -239,18 +239,25 @@ export interface NotifiableDisease {
   id: string;
   /** The name as the law writes it, e.g. 腸管出血性大腸菌感染症. */
   name: string;
-  /** 1〜5 (五類 here means 五類全数). */
-  category: 1 | 2 | 3 | 4 | 5;
+  /** 1〜5 (五類 here means 五類全数); 6 新型インフルエンザ等感染症, 7 指定感染症, 8 新感染症. */
+  category: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
   /** 直ちに (immediately) or 7日以内 (within 7 days of diagnosis). */
   deadline: 'immediately' | 'within7days';
   /** Whether the notification names the patient (氏名・住所…): 一〜四類, and 麻しん・風しん・侵襲性髄膜炎菌感染症. */
   identityRequired: boolean;
   /** Whether 疑似症患者 are notified too (一類・二類). */
   suspectedReportable: boolean;
+  /** ICD-10 code of the disease; empty where it has none (新感染症). */
   icd10: string;
   /** Key of the disease-specific field set, when the form has one. */
   form?: string;
+  /** The 類型 the law allows for this disease (EHEC has no 疑似症; 急性脳炎 only 患者 and 死体). */
+  types: NotificationType[];
+  /** Notified only for inpatients (水痘（入院例に限る）). */
+  admissionRequired?: boolean;
 }
+
+export type NotificationType = '患者（確定例）' | '無症状病原体保有者' | '疑似症患者' | '感染症死亡者の死体' | '感染症死亡疑い者の死体';
 
 /** A field of the notification form, in the form the ai/extract node takes. */
 export interface NotificationFieldSpec {
@@ -269,6 +276,11 @@ export interface NotifiableMention {
   text: string;
   diseaseId?: string;
   notNotifiable?: { name: string; note: string };
+  /**
+   * An organism or test finding that establishes the disease (「血液培養から肺炎球菌」): `sterile` counts only from a
+   * normally sterile site, `detected` from any detection. The node checks the sentence for both.
+   */
+  organism?: { rule: 'sterile' | 'detected'; note: string };
 }
 
 /**

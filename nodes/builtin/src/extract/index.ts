@@ -131,8 +131,11 @@ function withExtraFields(configured: FieldSpec[], extra: unknown): FieldSpec[] {
       details: { problems: parsed.error.issues.map((i) => ({ path: `inputs.extraFields.${i.path.join('.')}`, message: i.message })) },
     });
   }
+  // An upstream field of a configured name refines it (the 類型 a notifiable disease allows); new ones are added.
+  const usable = parsed.data.filter((f) => f.type !== 'enum' || (f.options?.length ?? 0) > 0);
+  const refined = new Map(usable.map((f) => [f.name, f]));
   const known = new Set(configured.map((f) => f.name));
-  return [...configured, ...parsed.data.filter((f) => !known.has(f.name) && (f.type !== 'enum' || (f.options?.length ?? 0) > 0))];
+  return [...configured.map((f) => refined.get(f.name) ?? f), ...usable.filter((f) => !known.has(f.name))];
 }
 
 /** `３８．５℃` → 38.5; undefined when the text holds no single number. */

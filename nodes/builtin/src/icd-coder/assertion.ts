@@ -17,7 +17,7 @@ const CLAUSE_END = /[。．\n；;!?！？]/;
 /** Between items of a list, so a cue after the list applies to every item: 「DM・HT・脂質異常症なし」. */
 const LIST_SEPARATORS = /^[\s・、,，/／+＋&及びとや]+/;
 
-const SUSPECTED_AFTER = /^(の|も|と)?(疑い|疑|うたがい|疑われ|疑う|を疑|の可能性|可能性|が考えられ|を考え|も考え|否定できず|否定できない|除外できず|\?|？|\(\?\)|（\?）|（？）|susp)/i;
+const SUSPECTED_AFTER = /^(の|も|と)?(疑い|疑|うたがい|疑われ|疑う|を疑|の可能性|可能性|が考えられ|を考え|も考え|否定できず|否定できない|除外できず|\?|？|\(\?\)|（\?）|（？）|か[?？]|かも|でしょうか|susp)/i;
 const RULED_OUT_AFTER = /^(は|も|や|の所見は|の所見も|を示唆する所見は|を疑う所見は|を思わせる所見は|(の)?(貯留|腫大|増大|拡大|肥厚|出現|増悪)?(の)?(徴候|兆候|症状|所見|所見等|等の異常所見|等の所見|等|など|の合併|の再発|の既往)?(は|も)?|(の)?(ウイルス|菌)?(igm|igg|iga)?(抗体|抗原|pcr|遺伝子|培養|迅速検査|迅速|検査|定性)(検査)?(は|も|で|が)?)?(否定|除外|なし|無し|ない|なく|認めず|認めない|認めなかった|認められず|認められない|認められなかった|認めません|見られず|見られない|みられず|みられない|指摘できず|指摘できない|指摘できません|指摘されず|はありません|ありません|ではない|ではなく|ではなかった|ではありません|を否定|陰性|\(-\)|（-）|（−）|（－）|-(?!\d)|−|－|negative|ruled out)/i;
 /** 「…とは診断し得なかった」「…とは言えない」「…と断定できる程ではありません」: named and set aside. */
 const NOT_DIAGNOSED_AFTER = /^(と?は|と)?(診断し得な|診断でき(な|ず)|診断に至ら|言えな|いえな|断定でき|確定でき|考えにく|考え難)/;
@@ -27,7 +27,7 @@ const HISTORY_AFTER = /^(の)?[（(]?(既往|既往歴|術後|治療後|治療�
 const SUSPECTED_BEFORE = /(r\/o|R\/O|s\/o|S\/O|susp\.?|疑い病名[:：]?|suspected|possible|probable)\s*$/;
 const RULED_OUT_BEFORE = /(no|not|without|denies|否定された|除外された)\s*$/i;
 /** A history cue, then at most a list of other diagnoses before this one (「既往に高血圧、糖尿病」), never a new event. */
-const HISTORY_BEFORE = /(既往歴?に|既往歴?として|既往歴?[:：は]|既往症[:：は]?|h\/o|history of|以前に|過去に|\d+\s*(歳|年前|年|才)(時|で)?に?)([^。\n]{0,30})$/i;
+const HISTORY_BEFORE = /(既知の|既往歴?に|既往歴?として|既往歴?[:：は]|既往症[:：は]?|h\/o|history of|以前に|過去に|\d+\s*(歳|年前|年|才)(時|で)?に?)([^。\n]{0,30})$/i;
 const NEW_EVENT = /(今回|現在|このたび|今般|入院|受診|発症|にて|診断され|認め|を|が|で)/;
 /** Vaccination history names the disease it prevents: 「麻疹風疹混合ワクチン接種済み」「BCG接種歴」. */
 const VACCINATION_AFTER = /^[^。\n]{0,12}(ワクチン|予防接種|接種歴|接種済|接種後|接種した|を接種)/;
@@ -59,6 +59,8 @@ function clauseAround(text: string, span: Span): { before: string; after: string
   while (start > 0 && !CLAUSE_END.test(text[start - 1]!)) start--;
   let end = span.end;
   while (end < text.length && !CLAUSE_END.test(text[end]!)) end++;
+  // The question mark that ends 「TBか？」 is the cue itself.
+  if (text[end] === '?' || text[end] === '？') end++;
   return { before: text.slice(start, span.start), after: text.slice(span.end, end) };
 }
 
