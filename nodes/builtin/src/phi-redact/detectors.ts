@@ -1,4 +1,4 @@
-import { ENGLISH_GIVEN, GIVEN_NAMES, NOT_NAMES, PREFECTURES, SURNAMES } from './lexicon.js';
+import { ENGLISH_GIVEN, GIVEN_NAMES, NOT_NAME_ENDINGS, NOT_NAMES, PREFECTURES, SURNAMES } from './lexicon.js';
 
 export const PHI_TYPES = ['name', 'birthdate', 'date', 'age', 'address', 'postal', 'phone', 'mynumber', 'insurance', 'patient_id', 'facility', 'email'] as const;
 export type PhiType = (typeof PHI_TYPES)[number];
@@ -45,7 +45,7 @@ function each(re: RegExp, type: PhiType, group = 0, accept: (m: RegExpExecArray,
 
 const near = (text: string, at: number, re: RegExp, width = 12) => re.test(text.slice(Math.max(0, at - width), at));
 
-const PHONE = new RegExp(`${NOT_DIGIT_BEFORE}(?:[+＋][8８][1１]${HY}?${SP}?${D}{1,4}|[(（]?[0０]${D}{1,4}[)）]?)${HY}?${SP}?${D}{1,4}${HY}?${SP}?${D}{3,4}${NOT_DIGIT_AFTER}`);
+const PHONE = new RegExp(`${NOT_DIGIT_BEFORE}(?:[+＋][8８][1１]${HY}?${SP}?${D}{1,4}|[(（]?[0０]${D}{1,4}[)）]?)${HY}?${SP}?[(（]?${D}{1,4}[)）]?${HY}?${SP}?${D}{3,4}${NOT_DIGIT_AFTER}`);
 const PHONE_LABEL = /(TEL|Tel|tel|電話|携帯|連絡先|FAX|Fax|ＴＥＬ|☎)[^\n]{0,6}$/;
 
 const DATE_PATTERNS = [
@@ -67,9 +67,39 @@ const HONORIFIC = '(?:様|さま|さん|氏|殿|君|くん|ちゃん|先生|医�
 const LEADING_ROLE = /^(本日|昨日|今朝|同日|翌日|当院|担当医|主治医|紹介医|前医|患者|家族|長男|長女|次男|次女|夫|妻|父|母|兄|姉|弟|妹|祖父|祖母|院長|部長|医師|看護師|ケアマネ|ケアマネージャー|担当)/;
 const NAME_LABEL = '(?:氏名|患者名|患者氏名|名前|お名前|フリガナ|ふりがな|主治医|担当医|記載医|記載者|医師名|紹介医|申請者|届出者|報告医師|キーパーソン|KP|Name|Patient)';
 const SURNAME = alt(SURNAMES);
+const SURNAME_RE = new RegExp(`^(?:${SURNAME})`);
 const GIVEN = alt(GIVEN_NAMES);
-const FACILITY_WORDS = '(?:大学病院|総合病院|医療センター|病院|医院|クリニック|診療所|保健所|訪問看護ステーション|介護老人保健施設|特別養護老人ホーム|老人ホーム|グループホーム)';
-const GENERIC_FACILITY = /^(当|同|前|近|他|貴|専門|総合|大|小|救急|地域|かかりつけ|紹介先|転院先|紹介元|某|〇〇|○○|市中|一般|関連|基幹|中核|療養型|精神科|県内|市内|近隣|高次)$|[のなにでへをも]$/;
+const FACILITY_WORDS = '(?:大学病院|総合病院|医療センター|病院|歯科医院|医院|クリニック|診療所|保健所|訪問看護ステーション|訪問看護|介護老人保健施設|特別養護老人ホーム|有料老人ホーム|老人ホーム|グループホーム|デイサービス|デイケア|ショートステイ|ケアセンター|居宅介護支援事業所|調剤薬局|薬局|接骨院|整骨院)';
+/** What follows 「Dr」 in nursing prose: an act, not a name. */
+const PROSE_AFTER_TITLE = /^(指示|報告|相談|診察|回診|確認|判断|許可|対応|説明|処方|依頼|連絡|来棟|不在|到着|コール|診|往診|面談|承認|了承)/;
+/** Hiragana words that take さん・様 and name no one. */
+const HIRAGANA_NOT_NAMES = /^(かみ|おかみ|たく|みな|みんな|おばあ|おじい|おかあ|おとう|おにい|おねえ|おく|おばちゃ|おじちゃ|あか|おきゃく|おきゃくさ|かんじゃ|ごかぞく|かぞく|ごほんにん|ほんにん|だんな|およめ|おむこ|おまご|まご|となり|おとなり|おいしゃ|いしゃ|かんごし|せんせい|おつかれ|ありがと|ごくろう|そちら|こちら|あちら|どちら|みなさ|ねえ|にい)$/;
+const GENERIC_FACILITY = /^(当|同|前|近|他|貴|専門|総合|大|小|救急|地域|かかりつけ|紹介先|転院先|紹介元|某|〇〇|○○|市中|一般|関連|基幹|中核|療養型|精神科|県内|市内|近隣|高次|メンタル|心療内科|調剤|保険|院外|院内|歯科|眼科|皮膚科|整形外科|内科|外科|小児科|産婦人科|耳鼻科|耳鼻咽喉科|精神|動物)$|[のなにでへをも]$/;
+/** Hiragana prose that ends right before 病院 (「このまま病院で」「すぐに病院へ」). */
+const HIRAGANA_PROSE = /(まま|すぐ|いつも|ずっと|また|もう|まず|あとで|たら|ので|から|まで|けど|ても)$/;
+
+/**
+ * Whether 様・殿・さん… after a word is an honorific rather than part of another word: 「水様便」「すりガラス様陰影」
+ * 「満月様顔貌」 (様 = "-like", a noun follows), 「左殿部」 (殿 = buttock), 「同様に」, 「聞くんです」「ちゃんと」 (verb and
+ * adverb endings). 「〜様の」 is ambiguous (「田中様の」「スピクラ様の毛羽立ち」): there the word must look like a surname.
+ */
+function honorificInUse(text: string, start: number, word: string, honorific: string, end: number): boolean {
+  const next = text[end] ?? '';
+  // A noun continues the word: 様便, 様陰影, 殿部, 殿筋 (宅・家・方 follow honorifics: 「山田さん宅」).
+  if (/[\u4e00-\u9fff々\u30a1-\u30fa]/.test(next) && !/[宅家方]/.test(next)) return false;
+  if (/^(くん|ちゃん|さん)$/.test(honorific) && /^[だでじす]/.test(next)) return false;
+  if (honorific === 'ちゃん' && next === 'と') return false;
+  const single = word.trim().length === 1;
+  // 「ラウンド時入眠様」: a likeness attached to a long word, cut at the name's length limit.
+  if (honorific === '様' && /[\u4e00-\u9fff々\u30a1-\u30fa\u30fc]/.test(text[start - 1] ?? '')) return false;
+  if (honorific === '様' || honorific === '殿') {
+    if (single && !SURNAME_RE.test(word)) return false;
+    // 「〜様な」「〜様に」「〜様で」: a likeness; 「〜様の」: only after a known surname.
+    if (/^[なにで](?!す)/.test(text.slice(end, end + 2))) return false;
+    if (next === 'の' && !SURNAME_RE.test(word)) return false;
+  }
+  return !NOT_NAME_ENDINGS.test(word.trim());
+}
 
 /** A name match, trimmed of roles written before it (担当医山田 → 山田) and checked against common nouns. */
 function pushName(text: string, start: number, end: number, push: (s: number, e: number, t: PhiType) => void) {
@@ -125,13 +155,16 @@ export const DETECTORS: Detector[] = [
   each(new RegExp(`(?:住所|現住所|居所|Address)${SP}?[:：は]?${SP}?(?:〒?${SP}?${D}{3}${HY}?${D}{4}${SP}*)?([^\\n]{3,60}?)(?=\\n|$|。|${SP}{2}|TEL|電話|☎)`), 'address', 1),
   // Names: before an honorific, after a label, a common surname with a given name, English titles.
   (text, push) => {
-    for (const m of text.matchAll(new RegExp(`(${NAME})${SP}?${HONORIFIC}`, 'g'))) pushName(text, m.index, m.index + m[1]!.length, push);
+    for (const m of text.matchAll(new RegExp(`(${NAME})${SP}?(${HONORIFIC})`, 'g'))) {
+      if (honorificInUse(text, m.index, m[1]!, m[2]!, m.index + m[0].length)) pushName(text, m.index, m.index + m[1]!.length, push);
+    }
     // Patient header lines: 「ID：123456　釘宮　幸子　74歳」 — the words after the ID are the name.
     for (const m of text.matchAll(new RegExp(`(?:患者ID|ID|ＩＤ|カルテ番号)${SP}?[:：]?${SP}?[A-Za-zＡ-Ｚ]{0,3}${HY}?[0-9０-９]{4,12}${SP}+([${KANJI}]{1,6}(?:${SP}[${KANJI}ぁ-んァ-ヶ]{1,5})?)(?=${SP}|$|\\n)`, 'g'))) {
       const at = m.index + m[0].lastIndexOf(m[1]!);
       pushName(text, at, at + m[1]!.length, push);
     }
-    for (const m of text.matchAll(new RegExp(`${NAME_LABEL}${SP}?[:：は]?${SP}?(${NAME}|${EN_NAME})`, 'g'))) {
+    // 「主治医：山田」「主治医 山田」 name someone; 「主治医報告し」「主治医指示にて」 are prose: a separator is required.
+    for (const m of text.matchAll(new RegExp(`${NAME_LABEL}(?:${SP}?[:：]${SP}?|${SP}+|は${SP}?)(${NAME}|${EN_NAME})`, 'g'))) {
       const at = m.index + m[0].lastIndexOf(m[1]!);
       pushName(text, at, at + m[1]!.length, push);
     }
@@ -145,17 +178,64 @@ export const DETECTORS: Detector[] = [
     }
   },
   (text, push) => {
+    // Given names written in hiragana before an honorific (「はなこさん」), standing on their own.
+    for (const m of text.matchAll(new RegExp(`(?<![ぁ-ん${KANJI}ァ-ヶー])([ぁ-ん]{2,4})${SP}?(さん|様|さま|ちゃん|くん)`, 'g'))) {
+      if (!HIRAGANA_NOT_NAMES.test(m[1]!) && honorificInUse(text, m.index, m[1]!, m[2]!, m.index + m[0].length)) push(m.index, m.index + m[1]!.length, 'name');
+    }
+    // 「Dr. 佐藤」「Dr.山田」: a Latin title before a Japanese name.
+    // Nurses write 「Dr指示」「Drコール」「Dr.相談」: only a known surname, or a name followed by how one addresses a doctor, counts.
+    for (const m of text.matchAll(new RegExp(`\\b(?:Dr|Mr|Mrs|Ms|Prof)\\.?${SP}?([${KANJI}]{1,4})(?=${SP}?(先生|医師|より|から|へ|に(?!て)|の|、|。|$))?`, 'g'))) {
+      if (!SURNAME_RE.test(m[1]!) && (!m[2] || PROSE_AFTER_TITLE.test(m[1]!))) continue;
+      const at = m.index + m[0].lastIndexOf(m[1]!);
+      pushName(text, at, at + m[1]!.length, push);
+    }
+    // 「妻 花子（68）」「長男：太郎さん」: a relative's given name after the relation.
+    for (const m of text.matchAll(new RegExp(`(?:妻|夫|長男|長女|次男|次女|三男|三女|母|父|娘|息子|兄|姉|弟|妹|祖父|祖母|孫|キーパーソン)${SP}?[:：は]?${SP}?([${KANJI}]{1,3}|[ぁ-ん]{2,4}|[ァ-ヶー]{2,5})(?=${SP}?(?:さん|様|[（(]${D}))`, 'g'))) {
+      const at = m.index + m[0].lastIndexOf(m[1]!);
+      pushName(text, at, at + m[1]!.length, push);
+    }
+    // 「訪問看護ステーションひまわり」: the station's own name after the words.
+    for (const m of text.matchAll(new RegExp(`(?:訪問看護ステーション|看護ステーション|ステーション)${SP}?([ぁ-んァ-ヶー]{2,8})(?=[、。，,）)\\s]|$)`, 'g'))) {
+      const at = m.index + m[0].lastIndexOf(m[1]!);
+      push(m.index, at + m[1]!.length, 'facility');
+    }
+    // 「症例は鈴木一郎、65歳男性」: a name in a case report's opening.
+    for (const m of text.matchAll(new RegExp(`症例は${SP}?([${KANJI}ァ-ヶー]{2,6})(?=${SP}?(?:さん|氏|[、,（(]))`, 'g'))) {
+      if (/[歳才男女性代]/.test(m[1]!)) continue;
+      const at = m.index + m[0].lastIndexOf(m[1]!);
+      pushName(text, at, at + m[1]!.length, push);
+    }
+  },
+  // 「S23年生まれ」「昭和23年生」: a birth year written by era.
+  each(new RegExp(`(?:明治|大正|昭和|平成|令和|(?<![A-Za-zＡ-Ｚａ-ｚ])[MTSHRＭＴＳＨＲ])${SP}?(?:${D}{1,2}|元)年${SP}?(?=生まれ|生(?![活理命体物])|出生)`), 'birthdate'),
+  // 「ICU 7番ベッド」「302号室 B床」: where the patient lies.
+  each(new RegExp(`(?:(?:ICU|ＩＣＵ|HCU|ＨＣＵ|CCU|ＣＣＵ|NICU|ＮＩＣＵ|SCU|ＳＣＵ)${SP}?)?${D}{1,3}${SP}?番?${SP}?(?:ベッド|床)(?![上下])`), 'facility'),
+  // 「記号・番号：88-595・5415」: symbol and number of an insurance card written together.
+  (text, push) => {
+    for (const m of text.matchAll(new RegExp(`記号${SP}?[・･/／]${SP}?番号${SP}?[:：]?${SP}?([0-9０-９${HY.slice(1, -1)}]{1,12})${SP}?[・･/／]${SP}?([0-9０-９${HY.slice(1, -1)}]{1,12})`, 'g'))) {
+      const at = m.index + m[0].indexOf(m[1]!, m[0].indexOf('番号'));
+      push(at, at + m[1]!.length, 'insurance');
+      const at2 = m.index + m[0].lastIndexOf(m[2]!);
+      push(at2, at2 + m[2]!.length, 'insurance');
+    }
+  },
+  (text, push) => {
     for (const m of text.matchAll(new RegExp(`([${KANJI}ァ-ヶーA-Za-zＡ-Ｚａ-ｚぁ-ん]{1,15}?)${FACILITY_WORDS}`, 'g'))) {
       // Trim hiragana particles before the name: 「近くのさくら病院」 keeps 「さくら病院」 only if it stands alone.
       let prefix = m[1]!;
-      const particle = prefix.search(/[のにでへを](?=[^のにでへを]*$)/);
       let start = m.index;
-      if (particle >= 0) { start += particle + 1; prefix = prefix.slice(particle + 1); }
+      // The name starts after the prose before it: the last hiragana that is followed by other script ends the prose
+      // (「決心してＢ病院」 → Ｂ病院); a prefix of prose ending in hiragana names nothing (「気が付いたら病院」「自宅と病院」).
+      const cut = prefix.search(/[ぁ-ん](?=[^ぁ-ん]+$)/);
+      if (cut >= 0) { start += cut + 1; prefix = prefix.slice(cut + 1); }
+      if (/[ぁ-ん]$/.test(prefix) && /[^ぁ-ん]/.test(prefix)) continue;
+      // A name all in hiragana (「さくら病院」) stands on its own, not after more hiragana (「このまま病院」「は病院」).
+      if (/^[ぁ-ん]+$/.test(prefix) && (prefix.length < 3 || /[ぁ-ん]/.test(text[start - 1] ?? '') || HIRAGANA_PROSE.test(prefix))) continue;
       if (!prefix || GENERIC_FACILITY.test(prefix)) continue;
       push(start, m.index + m[0].length, 'facility');
     }
   },
-  each(new RegExp(`(?:${D}{1,2}階${SP}?)?(?:東|西|南|北|中央)?(?:${D}{1,2}|[A-ZＡ-Ｚ])?(?:東|西|南|北)?病棟`), 'facility', 0, (m) => !/^(?:東|西|南|北|中央)?病棟$/.test(m[0])),
+  each(new RegExp(`(?<![A-Za-zＡ-Ｚａ-ｚ])(?:${D}{1,2}階${SP}?)?(?:東|西|南|北|中央)?(?:${D}{1,2}|[A-ZＡ-Ｚ])?(?:東|西|南|北)?病棟`), 'facility', 0, (m) => !/^(?:東|西|南|北|中央)?病棟$/.test(m[0])),
   each(new RegExp(`${NOT_DIGIT_BEFORE}${D}{3,4}号室`), 'facility'),
 ];
 

@@ -9,6 +9,13 @@ export const GIVEN_NAMES = `太郎 次郎 三郎 一郎 健一 健太 翔太 大
 /** Words that take 様・さん but name no one: 「患者様」「ご家族様」「担当医さん」. */
 export const NOT_NAMES = /^(長男|長女|次男|次女|三男|三女|夫|妻|兄|姉|弟|妹|祖父|祖母|義母|義父|嫁|婿|友人|知人|隣人|患者|ご?家族|ご?本人|担当|主治医|看護師|医師|皆|みな|お客|奥|旦那|ご主人|娘|息子|お?子|お?孫|お?父|お?母|ご?両親|先方|同室者|お隣|ドクター|技師|薬剤師|ケアマネ|ヘルパー|利用者|入所者|相手|貴院|先生|院長|部長|課長|各位|〇〇|○○|某)$/;
 
+/**
+ * Words that stand before 様・さん・医師・先生 in notes without being anyone's name: occupations (「看護婦さん」
+ * 「歯医者さん」「駅員さん」), duty roles (「当直医師」), time words (「以前医師に」「今日先生が」), 「赤ちゃん」. Matched at the end
+ * of the candidate, so 「薬旦那さん」 (薬 + 旦那) is caught too.
+ */
+export const NOT_NAME_ENDINGS = /(看護婦|看護士|看護師|歯医者|医者|駅員|店員|運転手|薬剤師|保健師|助産師|介護士|栄養士|技師|ヘルパー|ケアマネ|旦那|奥|嫁|婿|お医者|当直|当番|担当|主治|研修|専門|指導|上級|救急|外来|病棟|夜勤|日勤|以前|今日|昨日|本日|先日|後日|翌日|翌朝|当日|今回|前回|毎回|再度|その後|後|赤|有|回|同)$/;
+
 export const PREFECTURES = `北海道 青森県 岩手県 宮城県 秋田県 山形県 福島県 茨城県 栃木県 群馬県 埼玉県 千葉県 東京都 神奈川県 新潟県 富山県 石川県 福井県 山梨県 長野県 岐阜県 静岡県 愛知県 三重県 滋賀県 京都府 大阪府 兵庫県 奈良県 和歌山県 鳥取県 島根県 岡山県 広島県 山口県 徳島県 香川県 愛媛県 高知県 福岡県 佐賀県 長崎県 熊本県 大分県 宮崎県 鹿児島県 沖縄県`.split(/\s+/);
 
 export const ENGLISH_GIVEN = `John James Robert Michael William David Richard Joseph Thomas Charles Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Emily Emma Olivia Daniel Paul Mark George Anna Maria Peter Kevin Laura Lisa Nancy`.split(/\s+/);
