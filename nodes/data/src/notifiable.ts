@@ -23,15 +23,16 @@ function rows(file: string): Array<{ line: number; cells: string[] }> {
 const ASYMPTOMATIC_FIVE = new Set(['syphilis', 'aids']);
 
 /**
- * The 類型 a disease allows, from the law's definitions: 一〜四類 and 新型インフルエンザ等 also notify asymptomatic
- * carriers; 疑似症 (and deaths suspected of it) only where the law extends notification to them.
+ * The 類型 a disease allows, from the law's definitions and the electronic forms: 一〜四類 and 新型インフルエンザ等 also
+ * notify asymptomatic carriers and deaths suspected of the disease; 疑似症 only where the law extends notification to them.
  */
 function typesOf(id: string, category: number, suspected: boolean): NotificationType[] {
   const types: NotificationType[] = ['患者（確定例）'];
   if (category <= 4 || category === 6 || ASYMPTOMATIC_FIVE.has(id)) types.push('無症状病原体保有者');
   if (suspected) types.push('疑似症患者');
   types.push('感染症死亡者の死体');
-  if (suspected) types.push('感染症死亡疑い者の死体');
+  // The electronic EHEC form (三類) has 感染症死亡疑い者の死体 without 疑似症; 五類 forms have neither (急性脳炎: 01, 03 only).
+  if (suspected || category <= 4 || category === 6) types.push('感染症死亡疑い者の死体');
   return types;
 }
 

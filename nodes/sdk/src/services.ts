@@ -267,6 +267,8 @@ export interface NotificationFieldSpec {
   type: 'string' | 'number' | 'boolean' | 'date' | 'enum';
   options?: string[];
   required: boolean;
+  /** Where the item goes in the electronic notification (FHIR QuestionnaireResponse): a symptom code of `system`, a diagnosis-method code. */
+  fhir?: { symptom?: string; system?: string; dxsource?: string };
 }
 
 /** A disease name found in text: notifiable (`diseaseId`) or one that is not notified individually (定点). */

@@ -2,11 +2,12 @@ import { defineNode, field, MedflowError, port, PortKinds, t, z, type Notificati
 import type { NotificationTarget } from '../notifiable-disease/index.js';
 import type { NotificationDocument, NotificationRow } from './document.js';
 import { renderNotificationHtml } from './render-html.js';
+import { notificationBundle } from './fhir.js';
 import { isObject } from '../shared/is-object.js';
 
 // The order of the official form: type, person, then clinical items.
-const ORDER = ['reportType', 'patientName', 'sex', 'birthDate', 'ageAtDiagnosis', 'occupation', 'address', 'phone', 'guardianName'];
-const AFTER_SPECIFIC = ['symptoms', 'diagnosisMethod', 'firstVisitDate', 'diagnosisDate', 'infectionDate', 'onsetDate', 'deathDate', 'infectionCause', 'infectionCauseCertainty', 'infectionRegion', 'otherNotes'];
+const ORDER = ['reportType', 'patientName', 'sex', 'birthDate', 'ageAtDiagnosis', 'ageMonths', 'occupation', 'address', 'phone', 'presentLocation', 'presentPhone', 'guardianName', 'guardianAddress', 'guardianPhone'];
+const AFTER_SPECIFIC = ['symptoms', 'diagnosisMethod', 'firstVisitDate', 'diagnosisDate', 'infectionDate', 'onsetDate', 'deathDate', 'infectionRoute', 'infectionCause', 'infectionCauseCertainty', 'infectionRegionType', 'infectionRegion', 'infectionRegionCertainty', 'otherNotes'];
 
 
 function addDays(isoDate: string, days: number): string | null {
@@ -39,6 +40,7 @@ export default defineNode({
   outputs: {
     document: port(PortKinds.json, { title: t('電子入力用JSON', 'JSON for electronic entry') }),
     html: port(PortKinds.file, { title: t('印刷用の届出（HTML）', 'Printable form (HTML)') }),
+    fhir: port(PortKinds.json, { title: t('電子届出（FHIR）', 'Electronic notification (FHIR)'), description: t('FHIR R4 QuestionnaireResponse（eInfectionReport）と Patient・Practitioner・Organization の Bundle', 'FHIR R4 QuestionnaireResponse (eInfectionReport) with Patient, Practitioner and Organization in a Bundle') }),
   },
   config: z.object({
     doctorName: z.string().max(100).default('').meta(field('医師の氏名', 'Physician', '空欄なら印刷後に記入')),
@@ -93,6 +95,8 @@ export default defineNode({
     };
     if (omitted.length) ctx.log.info('identity values left off the form: the law does not ask for them for this disease', { fields: omitted });
     const html = await ctx.services.files.write(new TextEncoder().encode(renderNotificationHtml(document)), { name: `${document.title}-${reportDate}.html`, mediaType: 'text/html' });
-    return { document, html };
+    const uuid = () => globalThis.crypto.randomUUID();
+    const fhir = notificationBundle(document, target.specificFields, { response: uuid(), patient: uuid(), practitioner: uuid(), organization: uuid() });
+    return { document, html, fhir };
   },
 });

@@ -92,8 +92,9 @@ function honorificInUse(text: string, start: number, word: string, honorific: st
   const single = word.trim().length === 1;
   // 「ラウンド時入眠様」: a likeness attached to a long word, cut at the name's length limit.
   if (honorific === '様' && /[\u4e00-\u9fff々\u30a1-\u30fa\u30fc]/.test(text[start - 1] ?? '')) return false;
+  // One kanji before an honorific is a name only when it is a surname (林様, 森先生): 「35回/分 医師に」 is not.
+  if (single && !SURNAME_RE.test(word.trim())) return false;
   if (honorific === '様' || honorific === '殿') {
-    if (single && !SURNAME_RE.test(word)) return false;
     // 「〜様な」「〜様に」「〜様で」: a likeness; 「〜様の」: only after a known surname.
     if (/^[なにで](?!す)/.test(text.slice(end, end + 2))) return false;
     if (next === 'の' && !SURNAME_RE.test(word)) return false;
@@ -239,13 +240,8 @@ export const DETECTORS: Detector[] = [
   each(new RegExp(`${NOT_DIGIT_BEFORE}${D}{3,4}号室`), 'facility'),
 ];
 
-/**
- * Overlapping finds are merged into one span covering both, so no character of either stays readable;
- * the span takes the type of its longest part.
- */
-export function detectPhi(text: string, types: ReadonlySet<PhiType>): PhiSpan[] {
-  const found: PhiSpan[] = [];
-  for (const detect of DETECTORS) detect(text, (start, end, type) => { if (end > start && types.has(type)) found.push({ start, end, type }); });
+/** Overlapping finds become one span covering both, so no character of either stays readable; it takes the type of its longest part. */
+function merge(found: PhiSpan[]): PhiSpan[] {
   found.sort((a, b) => a.start - b.start || (b.end - b.start) - (a.end - a.start));
   const out: Array<PhiSpan & { longest: number }> = [];
   for (const s of found) {
@@ -255,4 +251,44 @@ export function detectPhi(text: string, types: ReadonlySet<PhiType>): PhiSpan[] 
     last.end = Math.max(last.end, s.end);
   }
   return out.map(({ longest: _, ...s }) => s);
+}
+
+function detectOnce(text: string, types: ReadonlySet<PhiType>): PhiSpan[] {
+  const found: PhiSpan[] = [];
+  for (const detect of DETECTORS) detect(text, (start, end, type) => { if (end > start && types.has(type)) found.push({ start, end, type }); });
+  return found;
+}
+
+const CJK = '[\\u3041-\\u30ff\\u4e00-\\u9fff々]';
+/** A line wrap inside words (PDF/OCR text: 「山田\\n太郎様」) and letter-spaced words (「山 田 太 郎」). */
+const WRAP = new RegExp(`(?<=${CJK})[ \\u3000]*\\r?\\n[ \\u3000]*(?=${CJK})|(?<=(?:^|[^\\u3041-\\u30ff\\u4e00-\\u9fff々])${CJK}(?:[ \\u3000]${CJK})*)[ \\u3000](?=${CJK}(?:[ \\u3000]|$|[^\\u3041-\\u30ff\\u4e00-\\u9fff々]))`, 'g');
+
+/** The text with wraps and letter spacing inside words closed up, and where each of its characters came from. */
+function closeUp(text: string): { text: string; at: number[] } | undefined {
+  const at: number[] = [];
+  let out = '';
+  let last = 0;
+  let changed = false;
+  for (const m of text.matchAll(WRAP)) {
+    for (let i = last; i < m.index; i++) at.push(i);
+    out += text.slice(last, m.index);
+    last = m.index + m[0].length;
+    changed = true;
+  }
+  if (!changed) return undefined;
+  for (let i = last; i < text.length; i++) at.push(i);
+  return { text: out + text.slice(last), at };
+}
+
+/**
+ * Every identifier in the text. Text that came from a PDF or OCR breaks lines and spaces letters inside names,
+ * so detection also runs on the text with those closed up, and its finds are mapped back onto the original.
+ */
+export function detectPhi(text: string, types: ReadonlySet<PhiType>): PhiSpan[] {
+  const found = detectOnce(text, types);
+  const closed = closeUp(text);
+  if (closed) {
+    for (const s of detectOnce(closed.text, types)) found.push({ start: closed.at[s.start]!, end: closed.at[s.end - 1]! + 1, type: s.type });
+  }
+  return merge(found);
 }

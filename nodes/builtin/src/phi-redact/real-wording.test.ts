@@ -22,6 +22,12 @@ describe('PHI redaction on real clinical prose', () => {
     expect(out).toContain('65歳男性');
   });
 
+  it('masks names that a PDF or OCR broke across lines or spaced out', async () => {
+    const out = await redact('患者氏名：釘宮\n幸子\n担当：山 田 太 郎 様より紹介\n#1 肺炎\n#2 高血圧');
+    for (const part of ['釘宮', '幸子', '山 田 太 郎']) expect(out).not.toContain(part);
+    expect(out).toContain('#1 肺炎\n#2 高血圧');
+  });
+
   it('masks birth years by era, beds, combined insurance symbol and number, bracketed phone numbers and care services', async () => {
     const out = await redact('S23年生まれ。ICU 7番ベッド。記号・番号：88-595・5415。電話０３（３４１２）５６７８。訪問看護ステーションひまわり、あおば薬局、ひかりデイサービス。');
     for (const value of ['S23年', '7番ベッド', '88-595', '5415', '３４１２', 'ひまわり', 'あおば薬局', 'ひかりデイサービス']) expect(out).not.toContain(value);
