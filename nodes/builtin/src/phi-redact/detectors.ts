@@ -185,8 +185,10 @@ export const DETECTORS: Detector[] = [
     }
     // 「Dr. 佐藤」「Dr.山田」: a Latin title before a Japanese name.
     // Nurses write 「Dr指示」「Drコール」「Dr.相談」: only a known surname, or a name followed by how one addresses a doctor, counts.
-    for (const m of text.matchAll(new RegExp(`\\b(?:Dr|Mr|Mrs|Ms|Prof)\\.?${SP}?([${KANJI}]{1,4})(?=${SP}?(先生|医師|より|から|へ|に(?!て)|の|、|。|$))?`, 'g'))) {
-      if (!SURNAME_RE.test(m[1]!) && (!m[2] || PROSE_AFTER_TITLE.test(m[1]!))) continue;
+    for (const m of text.matchAll(new RegExp(`\\b(?:Dr|Mr|Mrs|Ms|Prof)\\.?${SP}?([${KANJI}]{1,4})`, 'g'))) {
+      const after = text.slice(m.index + m[0].length);
+      const addressed = /^(?:${SP}?(?:先生|医師)|より|から|へ|に(?!て)|の|、|。|$)/.test(after);
+      if (!SURNAME_RE.test(m[1]!) && (!addressed || PROSE_AFTER_TITLE.test(m[1]!))) continue;
       const at = m.index + m[0].lastIndexOf(m[1]!);
       pushName(text, at, at + m[1]!.length, push);
     }
@@ -196,7 +198,7 @@ export const DETECTORS: Detector[] = [
       pushName(text, at, at + m[1]!.length, push);
     }
     // 「訪問看護ステーションひまわり」: the station's own name after the words.
-    for (const m of text.matchAll(new RegExp(`(?:訪問看護ステーション|看護ステーション|ステーション)${SP}?([ぁ-んァ-ヶー]{2,8})(?=[、。，,）)\\s]|$)`, 'g'))) {
+    for (const m of text.matchAll(new RegExp(`(?:訪問看護ステーション|看護ステーション|ステーション)${SP}?([ぁ-んァ-ヶー]{2,8})(?=[とにでへがはをの、。，,）)\\s]|$)`, 'g'))) {
       const at = m.index + m[0].lastIndexOf(m[1]!);
       push(m.index, at + m[1]!.length, 'facility');
     }
@@ -259,17 +261,23 @@ function detectOnce(text: string, types: ReadonlySet<PhiType>): PhiSpan[] {
   return found;
 }
 
+/** Characters a line must have before its break is taken for a wrap (PDF/OCR lines run to the page width). */
+const WRAP_MIN_LINE = 16;
 const CJK = '[\\u3041-\\u30ff\\u4e00-\\u9fff々]';
 /** A line wrap inside words (PDF/OCR text: 「山田\\n太郎様」) and letter-spaced words (「山 田 太 郎」). */
 const WRAP = new RegExp(`(?<=${CJK})[ \\u3000]*\\r?\\n[ \\u3000]*(?=${CJK})|(?<=(?:^|[^\\u3041-\\u30ff\\u4e00-\\u9fff々])${CJK}(?:[ \\u3000]${CJK})*)[ \\u3000](?=${CJK}(?:[ \\u3000]|$|[^\\u3041-\\u30ff\\u4e00-\\u9fff々]))`, 'g');
 
-/** The text with wraps and letter spacing inside words closed up, and where each of its characters came from. */
+/**
+ * The text with wraps and letter spacing inside words closed up, and where each of its characters came from. A line
+ * break counts as a wrap only after a long line: a short line (「主治医：山田」) ends where the writer ended it.
+ */
 function closeUp(text: string): { text: string; at: number[] } | undefined {
   const at: number[] = [];
   let out = '';
   let last = 0;
   let changed = false;
   for (const m of text.matchAll(WRAP)) {
+    if (m[0].includes('\n') && m.index - (text.lastIndexOf('\n', m.index - 1) + 1) < WRAP_MIN_LINE) continue;
     for (let i = last; i < m.index; i++) at.push(i);
     out += text.slice(last, m.index);
     last = m.index + m[0].length;
