@@ -94,4 +94,17 @@ describe.skipIf(!available)('electronic notification (FHIR QuestionnaireResponse
     expect(subject.find((i) => i.linkId === 'i1_5')?.answer).toEqual([{ valueInteger: 8 }]);
     expect(bundle.entry[1]!.resource).not.toHaveProperty('name');
   });
+
+  it('other diseases: the common items in EHEC\'s numbering, symptoms in product codes, their own items under medflow_', () => {
+    const values = { reportType: '患者（確定例）', sex: '男', ageAtDiagnosis: 70, patientName: '結核 太郎', tbSymptom01: true, tbSymptom03: true, tbSymptom05: false, tbType: '肺結核', tbSmear: 'ガフキー2号', diagnosisDate: '2026-11-20' };
+    const bundle = notificationBundle(doc('tuberculosis', values, true), table.fields().specific.tuberculosis!, ids);
+    const qr = bundle.entry[0]!.resource as { item: QrItem[] };
+    const ours = flatten(qr.item);
+    expect(ours.get('i1_2')?.types).toEqual(new Set(['valueString']));
+    expect(ours.get('medflow_tbType')).toEqual({ parent: 'group_Contents', types: new Set(['valueString']) });
+    const symptom = qr.item[2]!.item!.find((i) => i.linkId === 'i1_11')!;
+    expect(symptom.answer![0]!.item![0]!.answer!.map((a) => [a.valueCoding!.system, a.valueCoding!.code])).toEqual([
+      ['http://medflow.local/fhir/CodeSystem/notification-symptom-tuberculosis', '01'], ['http://medflow.local/fhir/CodeSystem/notification-symptom-tuberculosis', '03'],
+    ]);
+  });
 });

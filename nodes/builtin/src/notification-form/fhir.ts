@@ -27,6 +27,8 @@ const CS = {
   verotoxin: `${JP}/eInfectionReport/CodeSystem/JP_eInfectionReport_EHEC_verotoxintype_CS`,
   iaeDx: `${JP}/eInfectionReport/CodeSystem/JP_eInfectionReport_IAE_dxsource_CS`,
 };
+/** Product code systems for the symptoms of forms without a published Questionnaire (nodes/data/notifiable/fields.json). */
+const LOCAL_SYMPTOMS = 'http://medflow.local/fhir/CodeSystem/notification-symptom-';
 const QUESTIONNAIRE: Record<string, string> = {
   ehec: `${JP}/eInfectionReport/mhlw/Questionnaire/JP_Questionnaire_eInfectionReport_EHEC`,
   acute_encephalitis: `${JP}/eInfectionReport/mhlw/Questionnaire/JP_Questionnaire_eInfectionReport_IAE`,
@@ -164,12 +166,9 @@ function ehecMethod(values: Record<string, Value>): QrItem | undefined {
 
 const nestedItems = (list: QrItem[]) => (list.length ? { item: list } : {});
 
-function ehecContents(values: Record<string, Value>, specs: NotificationFieldSpec[]): QrItem {
-  return {
-    linkId: 'group_Contents', text: '届出内容',
-    item: items(
-      symptoms('i1_11', ['i1_11_1', 'i1_11_2'], values, specs, CS.ehecSymptom),
-      ehecMethod(values),
+/** The dates, causes and notes of the EHEC numbering, which the other diseases' responses share. */
+function datesAndCauses(values: Record<string, Value>): Array<QrItem | undefined> {
+  return [
       q('i1_13', '初診年月日', date(values.firstVisitDate)),
       q('i1_14', '診断（検案）年月日', date(values.diagnosisDate)),
       q('i1_15', '感染したと推定される年月日', date(values.infectionDate)),
@@ -177,6 +176,16 @@ function ehecContents(values: Record<string, Value>, specs: NotificationFieldSpe
       q('i1_17', '死亡年月日', date(values.deathDate)),
       q('i1_18', '感染原因・感染経路・感染地域', undefined, items(route('i1_18_1', values, false), region('i1_18_2', values))),
       q('i1_19', 'その他感染症の蔓延防止及び当該者の医療のために医師が必要と認める事項', str(values.otherNotes)),
+  ];
+}
+
+function ehecContents(values: Record<string, Value>, specs: NotificationFieldSpec[]): QrItem {
+  return {
+    linkId: 'group_Contents', text: '届出内容',
+    item: items(
+      symptoms('i1_11', ['i1_11_1', 'i1_11_2'], values, specs, CS.ehecSymptom),
+      ehecMethod(values),
+      ...datesAndCauses(values),
     ),
   };
 }
@@ -211,21 +220,14 @@ function genericContents(values: Record<string, Value>, specs: NotificationField
     const answer = s.type === 'boolean' ? bool(v) : s.type === 'number' ? (typeof v === 'number' ? [{ valueInteger: Math.round(v) }] : undefined) : s.type === 'date' ? date(v) : str(v);
     return q(`medflow_${s.name}`, s.label, answer);
   });
-  const coded = specs.filter((s) => s.fhir?.symptom && values[s.name] === true).map((s) => coding(s.fhir!.system!, s.fhir!.symptom!, s.label.replace(/^症状: /, '')));
-  const anyAnswered = specs.some((s) => s.fhir?.symptom && typeof values[s.name] === 'boolean') || has(values.symptoms);
+  const system = specs.find((s) => s.fhir?.system)?.fhir?.system ?? `${LOCAL_SYMPTOMS}generic`;
   return {
     linkId: 'group_Contents', text: '届出内容',
     item: items(
-      anyAnswered ? { linkId: 'i1_11', text: '症状', answer: [{ ...coding(CS.yesNo, coded.length || has(values.symptoms) ? 'Y' : 'N'), item: items(q('i1_11_1', '症状選択肢', coded), q('i1_11_2', 'その他の症状', str(values.symptoms))) }] } : undefined,
+      symptoms('i1_11', ['i1_11_1', 'i1_11_2'], values, specs, system),
       q('i1_12', '診断方法', undefined, items(q('i1_12_4', 'その他の方法', str(values.diagnosisMethod)))),
       ...own,
-      q('i1_13', '初診年月日', date(values.firstVisitDate)),
-      q('i1_14', '診断（検案）年月日', date(values.diagnosisDate)),
-      q('i1_15', '感染したと推定される年月日', date(values.infectionDate)),
-      q('i1_16', '発病年月日', date(values.onsetDate)),
-      q('i1_17', '死亡年月日', date(values.deathDate)),
-      q('i1_18', '感染原因・感染経路・感染地域', undefined, items(route('i1_18_1', values, false), region('i1_18_2', values))),
-      q('i1_19', 'その他感染症の蔓延防止及び当該者の医療のために医師が必要と認める事項', str(values.otherNotes)),
+      ...datesAndCauses(values),
     ),
   };
 }
