@@ -43,7 +43,7 @@ const VALUE = (text, type, n) => ({
   insurance: text.includes('記号') ? '88-595・5415' : '06131234',
   facility: text.includes('ICU') ? '7番ベッド' : 'ひまわり',
   birthdate: 'S23年',
-  address: '東京都文京区本郷3丁目5-12',
+  address: '東京都文京区本郷3丁目5-12 ハイツ本郷203',
 })[type];
 
 const ctx = {

@@ -154,6 +154,8 @@ export const DETECTORS: Detector[] = [
   each(new RegExp(`(?:${PREF})[^\\s\\n、。，,（(]{0,40}?[市区町村郡][^\\s\\n、。，,（(]{0,40}?${ADDRESS_END}`), 'address'),
   each(new RegExp(`[${KANJI}ァ-ヶー]{1,6}[市区郡][${KANJI}ァ-ヶーぁ-ん]{0,12}${BLOCK}`), 'address'),
   each(new RegExp(`(?:住所|現住所|居所|Address)${SP}?[:：は]?${SP}?(?:〒?${SP}?${D}{3}${HY}?${D}{4}${SP}*)?([^\\n]{3,60}?)(?=\\n|$|。|${SP}{2}|TEL|電話|☎)`), 'address', 1),
+  // The building and room after a street address (「本郷3丁目5-12 ハイツ本郷203」「コーポ山田 2号室」): a room number is required.
+  each(new RegExp(`[${KANJI}ァ-ヶーA-Za-zＡ-Ｚａ-ｚ]{0,12}(?:マンション|ハイツ|アパート|コーポ|レジデンス|メゾン|ヴィラ|ハウス|コート|パレス|タワー|ビル|荘|団地)[${KANJI}]{0,6}${SP}?(?:(?:${D}{1,3}${HY})?${D}{2,4}(?:号室|号)?|${D}{1,4}号室)${NOT_DIGIT_AFTER}`), 'address'),
   // Names: before an honorific, after a label, a common surname with a given name, English titles.
   (text, push) => {
     for (const m of text.matchAll(new RegExp(`(${NAME})${SP}?(${HONORIFIC})`, 'g'))) {
