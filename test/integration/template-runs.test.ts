@@ -22,7 +22,9 @@ const ROOT = fileURLToPath(new URL('../../templates/clinical/', import.meta.url)
 const templates = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => statSync(join(ROOT, d)).isDirectory()) : [];
 
 const models = testModelsDir();
-const runtime = createRuntime({ ...defaultRuntimeConfig(models), llmContextSize: 2048 }, silentLogger);
+// The complete code tables where this checkout has them (vitest sets MEDFLOW_CODE_TABLES_DIR), as a hospital runs.
+const tablesDir = process.env.MEDFLOW_CODE_TABLES_DIR;
+const runtime = createRuntime({ ...defaultRuntimeConfig(models), llmContextSize: 2048, ...(tablesDir ? { codeTablesDir: tablesDir } : {}) }, silentLogger);
 const blobs = new MemoryBlobs();
 const services = runtime.services(createFileService(blobs), new MemoryPhiVault());
 const engine = new Engine({ registry: new NodeRegistry().registerAll(builtinNodes), journal: new MemoryJournal(), pools: new ResourcePools({ 'cpu-heavy': 2, gpu: 1 }), services: () => services });
@@ -83,6 +85,7 @@ describe('clinical templates', () => {
       expect(outputs.form_html).toMatchObject({ mediaType: 'text/html', name: expect.stringMatching(/^腸管出血性大腸菌感染症発生届-/) });
       expect(outputs.notification).toMatchObject({ form: '感染症発生届', disease: { id: 'ehec' }, deadline: { label: '直ちに' }, identityRequired: true });
       expect(outputs.requirements).toMatchObject({ specificFields: expect.arrayContaining([expect.objectContaining({ name: 'ehecToxin' })]) });
+      expect(outputs.fhir).toMatchObject({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'QuestionnaireResponse', questionnaire: expect.stringMatching(/eInfectionReport_EHEC$/) } }, {}, {}, {}] });
     }
   });
 });

@@ -27,7 +27,9 @@ const HISTORY_AFTER = /^(の)?[（(]?(既往|既往歴|術後|治療後|治療�
 const SUSPECTED_BEFORE = /(r\/o|R\/O|s\/o|S\/O|susp\.?|疑い病名[:：]?|suspected|possible|probable)\s*$/;
 const RULED_OUT_BEFORE = /(no|not|without|denies|否定された|除外された)\s*$/i;
 /** A history cue, then at most a list of other diagnoses before this one (「既往に高血圧、糖尿病」), never a new event. */
-const HISTORY_BEFORE = /(既知の|既往歴?に|既往歴?として|既往歴?[:：は]|既往症[:：は]?|h\/o|history of|以前に|過去に|\d+\s*(歳|年前|年|才)(時|で)?に?)([^。\n]{0,30})$/i;
+const HISTORY_BEFORE = /(既知の|既往歴?に|既往歴?として|既往歴?[:：は]|既往症[:：は]?|h\/o|history of|以前に|過去に)([^。\n]{0,30})$/i;
+/** 「20歳時に」「3年前に」 right before the diagnosis (not a date such as 「2026年11月10日、」). */
+const HISTORY_AGE_BEFORE = /\d+\s*(歳|年前|才)(時|で)?に?\s*$|(?<!\d)\d{1,2}\s*年(時|で)?に\s*$/i;
 const NEW_EVENT = /(今回|現在|このたび|今般|入院|受診|発症|にて|診断され|認め|を|が|で)/;
 /** Vaccination history names the disease it prevents: 「麻疹風疹混合ワクチン接種済み」「BCG接種歴」. */
 const VACCINATION_AFTER = /^[^。\n]{0,12}(ワクチン|予防接種|接種歴|接種済|接種後|接種した|を接種)/;
@@ -86,6 +88,6 @@ export function assertionOf(text: string, span: Span, others: Span[]): Assertion
   if (DIFFERENTIAL_AFTER.test(cue) || DIFFERENTIAL_BEFORE.test(before)) return 'differential';
   if (SUSPECTED_AFTER.test(cue) || SUSPECTED_BEFORE.test(before)) return 'suspected';
   const history = HISTORY_BEFORE.exec(before);
-  if (section === 'history' || HISTORY_AFTER.test(cue) || (history && !NEW_EVENT.test(history[4] ?? ''))) return 'history';
+  if (section === 'history' || HISTORY_AFTER.test(cue) || HISTORY_AGE_BEFORE.test(before) || (history && !NEW_EVENT.test(history[2] ?? ''))) return 'history';
   return 'confirmed';
 }

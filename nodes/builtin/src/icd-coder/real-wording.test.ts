@@ -43,6 +43,8 @@ describe.skipIf(!completeTablesDir())(`ICD coder on real clinical wording${compl
     expect(out.codeList.sort()).toEqual(['I10', 'J18.9']);
     expect(status(out)).toMatchObject({ 胃癌: 'history', 大腸癌: 'family_history' });
     expect(status(await code('既往に高血圧、糖尿病があり、今回脳梗塞を発症'))).toMatchObject({ 高血圧: 'history', 糖尿病: 'history', 脳梗塞: 'confirmed' });
+    // A date before a diagnosis is when it was made, not a past illness; an age is.
+    expect(status(await code('2026年11月10日、インフルエンザ脳症と診断。20歳時に虫垂炎。'))).toMatchObject({ インフルエンザ脳症: 'confirmed', 虫垂炎: 'history' });
   });
 
   it('codes words it has never seen by their parts, less sure and saying why', async () => {
