@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testModelsDir, TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
+import { testModelsDir, TINY_MODEL, tinyModelAvailable, NO_TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
 import { createUser, type Client } from '../support/client.js';
 import { startTestServer } from '../support/server.js';
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => { await server.stop(); rmSync(models, { recursive: true, force: true }); });
 
-describe('AI drafts are labelled in run views and exports', () => {
+describe.skipIf(!tinyModelAvailable)(`AI drafts are labelled in run views and exports${tinyModelAvailable ? '' : ` (${NO_TINY_MODEL})`}`, () => {
   it('labels every value derived from a model, and only those, in the run view', async () => {
     const { provenance } = (await server.admin.api('GET', `/api/runs/${runId}`)).body;
     expect(provenance.nodes.note).toEqual({ aiDraft: false, sources: [] });

@@ -9,7 +9,7 @@ import { createRuntime, defaultRuntimeConfig } from '../../server/src/runtime/in
 import { createFileService } from '../../server/src/services/file-service.js';
 import { MemoryBlobs } from '../../server/src/store/index.js';
 import { MemoryPhiVault } from '../../server/src/compliance/phi-vault.js';
-import { testModelsDir, TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
+import { testModelsDir, TINY_MODEL, tinyModelAvailable, NO_TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
 
 // The AI nodes in real runs: engine + real node-llama-cpp on the small model from ../shared/models.
 const models = testModelsDir();
@@ -20,7 +20,7 @@ const engine = new Engine({ registry: new NodeRegistry().registerAll(builtinNode
 afterAll(async () => { await runtime.close(); rmSync(models, { recursive: true, force: true }); });
 const note = '主訴：昨夜からの発熱。体温38.5℃。既往歴：2型糖尿病。';
 
-describe('AI nodes in a run', () => {
+describe.skipIf(!tinyModelAvailable)(`AI nodes in a run${tinyModelAvailable ? '' : ` (${NO_TINY_MODEL})`}`, () => {
   it('ai/llm fills its prompt from upstream, returns grammar-constrained JSON and streams progress', async () => {
     const events: RunEvent[] = [];
     engine.on((e) => events.push(e));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feverFlow, fileFlow, slowFlow } from '../support/flows.js';
 import { api, startTestServer } from '../support/server.js';
 import type { AdminClient } from '../support/client.js';
-import { testModelsDir, TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
+import { testModelsDir, TINY_MODEL, tinyModelAvailable, NO_TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let base: string;
@@ -239,7 +239,7 @@ describe('templates', () => {
   });
 });
 
-describe('models', () => {
+describe.skipIf(!tinyModelAvailable)(`models${tinyModelAvailable ? '' : ` (${NO_TINY_MODEL})`}`, () => {
   it('lists the models directory with size, quantisation and context length, and the llama.cpp backend', async () => {
     const res = await admin.api('GET', '/api/models');
     expect(res.status).toBe(200);

@@ -10,7 +10,7 @@ import { createRuntime, defaultRuntimeConfig } from '../../server/src/runtime/in
 import { createFileService } from '../../server/src/services/file-service.js';
 import { MemoryBlobs } from '../../server/src/store/index.js';
 import { MemoryPhiVault } from '../../server/src/compliance/phi-vault.js';
-import { testModelsDir, TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
+import { testModelsDir, TINY_MODEL, tinyModelAvailable, NO_TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
 
 /**
  * Every clinical template, end to end on the small models: loaded, validated, and run over records of
@@ -55,7 +55,7 @@ function onSmallModels(document: { nodes: Array<{ type: string; config: Record<s
   };
 }
 
-describe('clinical templates', () => {
+describe.skipIf(!tinyModelAvailable)(`clinical templates${tinyModelAvailable ? '' : ` (${NO_TINY_MODEL})`}`, () => {
   it('are bundled', () => expect(templates.length).toBeGreaterThan(0));
 
   it.for(templates)('%s has a README, ≥ 10 labelled samples, and runs end to end with review approved', { timeout: 240_000 }, async (slug: string, ctx) => {

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
-import { testModelsDir, TINY_MODEL } from '../testing/ai-fixtures.js';
+import { testModelsDir, TINY_MODEL, tinyModelAvailable, NO_TINY_MODEL } from '../testing/ai-fixtures.js';
 import { ModelRegistry } from './model-registry.js';
 import { NodeLlamaService } from './llm-service.js';
 
@@ -11,7 +11,7 @@ const registry = new ModelRegistry(dir, 1024 ** 3, silentLogger);
 const llm = new NodeLlamaService(registry, { gpu: 'auto', sequences: 4, contextSize: 1024 }, silentLogger);
 afterAll(async () => { await registry.unloadAll(); rmSync(dir, { recursive: true, force: true }); });
 
-describe('model registry', () => {
+describe.skipIf(!tinyModelAvailable)(`model registry${tinyModelAvailable ? '' : ` (${NO_TINY_MODEL})`}`, () => {
   it('lists GGUF models with architecture, quantisation and context length', async () => {
     const [model] = await registry.list();
     expect(model).toMatchObject({ name: TINY_MODEL, kind: 'llm', architecture: 'llama', contextLength: 4096 });
@@ -28,7 +28,7 @@ describe('model registry', () => {
   });
 });
 
-describe('LLM generation (node-llama-cpp)', () => {
+describe.skipIf(!tinyModelAvailable)(`LLM generation (node-llama-cpp)${tinyModelAvailable ? '' : ` (${NO_TINY_MODEL})`}`, () => {
   it('generates text, streaming progress, and reports tokens and timings', async () => {
     const progress: Array<number | null> = [];
     const result = await llm.generate({ model: TINY_MODEL, prompt: '主訴を要約してください', maxTokens: 12, onProgress: (f) => progress.push(f) });

@@ -9,12 +9,19 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const TINY_MODEL = 'llama-2-tiny-random.gguf';
 export const SHARED_MODELS = resolve(root, '../shared/models');
 
+/**
+ * Whether the shared test model is there. A clone outside the workplace has no ../shared: the tests that need the
+ * model skip with this reason, except under CI, where a missing model is a broken set-up.
+ */
+export const TINY_MODEL_PATH = join(SHARED_MODELS, TINY_MODEL);
+export const tinyModelAvailable = existsSync(TINY_MODEL_PATH);
+if (!tinyModelAvailable && process.env.CI === 'true') throw new Error(`test model missing: ${TINY_MODEL_PATH} (see ../shared/models/README.md)`);
+export const NO_TINY_MODEL = `skipped: the test model ${TINY_MODEL_PATH} is not here (see ../shared/models/README.md)`;
+
 /** A fresh models directory holding the shared test model (and any whisper model named by MEDFLOW_TEST_WHISPER_MODEL). */
 export function testModelsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'medflow-models-'));
-  const tiny = join(SHARED_MODELS, TINY_MODEL);
-  if (!existsSync(tiny)) throw new Error(`test model missing: ${tiny} (see ../shared/models/README.md)`);
-  symlinkSync(tiny, join(dir, TINY_MODEL));
+  if (tinyModelAvailable) symlinkSync(TINY_MODEL_PATH, join(dir, TINY_MODEL));
   const whisper = process.env.MEDFLOW_TEST_WHISPER_MODEL;
   if (whisper && existsSync(whisper)) symlinkSync(resolve(whisper), join(dir, 'whisper-test.bin'));
   return dir;
