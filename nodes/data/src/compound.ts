@@ -84,12 +84,15 @@ const WORD_RUN = /[\u4e00-\u9fff々\u30a1-\u30fa\u30fc]{3,16}/g;
  * Words the dictionary found nothing in that end in a diagnosis head: the spellings of their name to
  * look up, with side and degree taken out and the usual endings added (「右内頸動脈軽度狭窄」 → 内頸動脈狭窄症).
  */
-export function unmatchedFindings(text: string, covered: Array<{ start: number; end: number }>): Array<{ start: number; end: number; word: string; spellings: string[] }> {
+export function unmatchedFindings(text: string, covered: ReadonlyArray<{ start: number; end: number }>): Array<{ start: number; end: number; word: string; spellings: string[] }> {
   const out: Array<{ start: number; end: number; word: string; spellings: string[] }> = [];
+  // Words and mentions both come in text order: one pointer walks the mentions (a long note has thousands of each).
+  let p = 0;
   for (const m of text.matchAll(WORD_RUN)) {
     const start = m.index!;
     const end = start + m[0].length;
-    if (covered.some((c) => c.start < end && c.end > start)) continue;
+    while (p < covered.length && covered[p]!.end <= start) p++;
+    if (p < covered.length && covered[p]!.start < end) continue;
     if (!HEADS.some((h) => m[0].endsWith(h))) continue;
     const bare = m[0].replace(INNER_MODIFIER, '');
     if (bare.length < 3) continue;
