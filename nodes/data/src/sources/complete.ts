@@ -5,7 +5,6 @@ import type { DictionaryTerm } from '../matcher.js';
 import { CodeTableError, eachTsvRow, readCommentedTsv, type TsvRow } from '../tsv.js';
 import { addPlaceVariants, isExternalCategory } from './external-causes.js';
 import { BUNDLED_TABLES_DIR, curatedTerms, titleTerms } from './curated.js';
-import { normalizeKey } from '../normalize.js';
 import type { CodeData, SearchKey, TableSource, TermData, TermFilter } from './types.js';
 
 /** The files of the complete tables (format: ../shared/codes/README.md; README "Code tables" says where a hospital gets them). */
@@ -152,8 +151,9 @@ const englishTerm = (term: string) => /^[A-Za-z][A-Za-z0-9 '\-]+$/.test(term) &&
 const CARRIES_ASSERTION = /(疑|否定|なし|無し|認め|陰性|除外|ません|リスク|予防|観察|既往|可能性|傾向|がする|ない$|時$|[性的]$)/;
 
 function loadTerms(dir: string, codes: CodeData, keep: TermFilter): TermData {
-  const notDiagnoses = new Set(readCommentedTsv(BUNDLED_TABLES_DIR, 'not-diagnoses.tsv', 2).map((r) => normalizeKey(r.cells[0]!)));
-  const clinical = (term: string) => !CARRIES_ASSERTION.test(term) && !notDiagnoses.has(normalizeKey(term));
+  // Compared as written and in full width (万病辞書 writes 「ストレス」, index terms are NFKC): no normalising of 170,000 terms.
+  const notDiagnoses = new Set(readCommentedTsv(BUNDLED_TABLES_DIR, 'not-diagnoses.tsv', 2).flatMap((r) => [r.cells[0]!, r.cells[0]!.normalize('NFKC').toLowerCase()]));
+  const clinical = (term: string) => !CARRIES_ASSERTION.test(term) && !notDiagnoses.has(term);
   const terms: DictionaryTerm[] = [...curatedTerms(undefined, codes.icd10, 'synonyms.tsv', false)];
   if (existsSync(join(dir, HOSPITAL_SYNONYMS_FILE))) terms.push(...curatedTerms(dir, codes.icd10, HOSPITAL_SYNONYMS_FILE));
   const searchKeys: SearchKey[] = [];
