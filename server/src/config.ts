@@ -34,7 +34,10 @@ export const ConfigSchema = z.object({
   MEDFLOW_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   MEDFLOW_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
   MEDFLOW_COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default('auto'),
-  MEDFLOW_TRUST_PROXY: z.string().regex(/^(false|true|loopback|\d+)$/, 'false, true, loopback or a hop count').default('false'),
+  // `true` would trust any X-Forwarded-For a client writes (sign-in throttling and audit addresses then lie):
+  // only a hop count, loopback, or the proxies' addresses.
+  MEDFLOW_TRUST_PROXY: z.string().refine((v) => v !== 'true', 'true would trust any X-Forwarded-For; give the number of proxy hops (e.g. 1), loopback, or the proxies\' addresses')
+    .regex(/^(false|loopback|\d+|[0-9a-fA-F:.]+(\/\d{1,3})?(,[0-9a-fA-F:.]+(\/\d{1,3})?)*)$/, 'false, loopback, a hop count, or comma-separated proxy addresses (CIDR allowed)').default('false'),
   MEDFLOW_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
   MEDFLOW_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   MEDFLOW_ENCRYPTION_KEYS: z.string().optional(),
@@ -72,7 +75,7 @@ export interface SecurityConfig {
   setupToken?: string;
   session: { idleMinutes: number; maxHours: number };
   cookieSecure: 'auto' | 'always' | 'never';
-  trustProxy: boolean | number | string;
+  trustProxy: false | number | string;
   lockout: { threshold: number; minutes: number };
   encryptionKeys?: string;
   keyFile: string;
@@ -140,7 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       ...(c.MEDFLOW_SETUP_TOKEN ? { setupToken: c.MEDFLOW_SETUP_TOKEN } : {}),
       session: { idleMinutes: c.MEDFLOW_SESSION_IDLE_MINUTES, maxHours: c.MEDFLOW_SESSION_MAX_HOURS },
       cookieSecure: c.MEDFLOW_COOKIE_SECURE,
-      trustProxy: c.MEDFLOW_TRUST_PROXY === 'false' ? false : c.MEDFLOW_TRUST_PROXY === 'true' ? true : /^\d+$/.test(c.MEDFLOW_TRUST_PROXY) ? Number(c.MEDFLOW_TRUST_PROXY) : c.MEDFLOW_TRUST_PROXY,
+      trustProxy: c.MEDFLOW_TRUST_PROXY === 'false' ? false : /^\d+$/.test(c.MEDFLOW_TRUST_PROXY) ? Number(c.MEDFLOW_TRUST_PROXY) : c.MEDFLOW_TRUST_PROXY,
       lockout: { threshold: c.MEDFLOW_LOCKOUT_THRESHOLD, minutes: c.MEDFLOW_LOCKOUT_MINUTES },
       ...(c.MEDFLOW_ENCRYPTION_KEYS ? { encryptionKeys: c.MEDFLOW_ENCRYPTION_KEYS } : {}),
       keyFile: resolve(c.MEDFLOW_ENCRYPTION_KEY_FILE ?? resolve(c.MEDFLOW_DATA_DIR, 'encryption.keys')),

@@ -77,6 +77,7 @@ export function PackagesPage() {
     <section className="list-page packages-page">
       <h1>{t('packages')}</h1>
       <p>{t('packagesIntro')}</p>
+      <p className="muted small">{t('packagesNamespaces')}</p>
       {!isAdmin && <p className="notice">{t('onlyAdminApproves')}</p>}
       <ErrorBanner error={error ?? actionError} />
       {message && <p role="status" className="notice">{message}</p>}

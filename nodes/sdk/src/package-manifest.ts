@@ -4,6 +4,9 @@ import { z } from 'zod';
 export const SDK_VERSION = '0.1.0';
 
 const NODE_TYPE = /^[a-z0-9-]+\/[a-z0-9-]+$/;
+/** The built-in nodes' namespaces: a package declaring `core/phi-redact` would otherwise hide the real redactor. */
+export const RESERVED_NODE_NAMESPACES = ['core', 'ai', 'medical', 'medflow'] as const;
+const namespaceOf = (type: string) => type.slice(0, type.indexOf('/'));
 const HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/;
 export const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9-._~]*\/)?[a-z0-9][a-z0-9-._~]*$/;
 export const PACKAGE_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
@@ -53,7 +56,8 @@ export type PackageLimits = z.output<typeof PackageLimitsSchema>;
 export const PackageManifestSchema = z.object({
   sdk: z.string().min(1).max(100),
   bundle: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.js$/, 'must be a relative path to a .js file inside the package').default('dist/medflow-bundle.js'),
-  nodes: z.array(z.string().regex(NODE_TYPE, 'must look like "namespace/name" in kebab-case')).min(1).max(100),
+  nodes: z.array(z.string().regex(NODE_TYPE, 'must look like "namespace/name" in kebab-case')
+    .refine((t) => !(RESERVED_NODE_NAMESPACES as readonly string[]).includes(namespaceOf(t)), `the namespaces ${RESERVED_NODE_NAMESPACES.join(', ')} are the built-in nodes'; use your package's own (its npm scope)`)).min(1).max(100),
   capabilities: PackageCapabilitiesSchema.default({ egress: 'none', networkHosts: [], gpu: 'none', filesystem: 'none', services: [] }),
   limits: PackageLimitsSchema.default({}),
 }).strict();
@@ -67,7 +71,14 @@ export const NodePackageJsonSchema = z.object({
   author: z.union([z.string().max(300), z.object({ name: z.string().max(200) }).loose()]).optional(),
   license: z.string().max(100).optional(),
   medflow: PackageManifestSchema,
-}).loose();
+}).loose().superRefine((pkg, ctx) => {
+  // A scoped package names its nodes in its scope (@acme/… → acme/…), so two vendors cannot claim each other's types.
+  const scope = /^@([^/]+)\//.exec(pkg.name)?.[1];
+  if (!scope) return;
+  pkg.medflow.nodes.forEach((type, i) => {
+    if (namespaceOf(type) !== scope) ctx.addIssue({ code: 'custom', path: ['medflow', 'nodes', i], message: `"${type}" must be in the package's scope: "${scope}/…"` });
+  });
+});
 export type NodePackageJson = z.output<typeof NodePackageJsonSchema>;
 
 /** Identifies the package a sandboxed node came from; workflows pin it as `name@version`. */

@@ -35,7 +35,7 @@ import { modelsRouter } from './models-router.js';
 import { codesRouter } from './codes-router.js';
 import type { Runtime } from '../runtime/index.js';
 import type { TemplateLibrary } from '../templates/template-library.js';
-import { findProtoKey, invalid } from './validate.js';
+import { findProtoKey, invalid, rejectDeepJson } from './validate.js';
 import { workflowsRouter } from './workflows-router.js';
 
 export interface AppDeps {
@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
     next();
   });
   app.use('/api', (_req, res, next) => { res.setHeader('Cache-Control', 'no-store'); next(); });
-  app.use('/api', express.json({ limit: deps.maxJsonBytes, strict: true }), (req, _res, next) => {
+  app.use('/api', express.json({ limit: deps.maxJsonBytes, strict: true, verify: (_req, _res, buf) => rejectDeepJson(buf) }), (req, _res, next) => {
     const key = findProtoKey(req.body);
     next(key ? invalid([{ code: 'FORBIDDEN_KEY', path: `body.${key}`, message: '"__proto__" keys are not accepted' }]) : undefined);
   });

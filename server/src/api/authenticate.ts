@@ -22,7 +22,10 @@ export function readCookie(req: Request, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
+    if (at > 0 && part.slice(0, at).trim() === name) {
+      // A malformed escape (「%E0%A4%A」) is no session at all, not a server error on every route.
+      try { return decodeURIComponent(part.slice(at + 1).trim()); } catch { return undefined; }
+    }
   }
   return undefined;
 }

@@ -33,3 +33,27 @@ export function findProtoKey(value: unknown, path: string[] = [], depth = 0): st
   }
   return undefined;
 }
+
+/** Nesting a JSON body may have: workflow documents and node configs with JSON schemas stay far below it. */
+export const MAX_JSON_DEPTH = 100;
+
+/**
+ * Refuses a JSON body nested deeper than `max` before it is parsed (a 6,000-level body would otherwise reach the
+ * parser's recursion and every check after it). Scans the raw bytes once, skipping strings.
+ */
+export function rejectDeepJson(buf: Buffer, max = MAX_JSON_DEPTH): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) throw new MedflowError({ code: 'JSON_TOO_DEEP', category: 'USER', message: `request body is nested deeper than ${max} levels`, details: { maxDepth: max } });
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkQuery, conflict, fieldValue, matches, prefixUpperBound } from './filter.js';
@@ -38,9 +38,14 @@ export class SqliteStore implements DocumentStore {
   private readonly commits: GroupCommit;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
+    // Patient data lives here: the folder is the server's alone (0700), and so are the database and its WAL (0600).
+    if (options.path !== ':memory:') { mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 }); chmodSync(dirname(options.path), 0o700); }
+    const previous = process.umask(0o077);
+    try {
+      this.db = new Database(options.path);
+      this.db.pragma('journal_mode = WAL');
+    } finally { process.umask(previous); }
+    if (options.path !== ':memory:') for (const file of [options.path, `${options.path}-wal`, `${options.path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
     this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.commits = new GroupCommit(this.db);
