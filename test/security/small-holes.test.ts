@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodePackageJsonSchema } from '@medflow/sdk';
 import { loadConfig } from '../../server/src/config.js';
 import { ATTACKER_SOURCE, buildPackage } from '../support/node-packages.js';
+import { fileFlow } from '../support/flows.js';
 import { startTestServer } from '../support/server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -49,5 +50,37 @@ describe('small holes', () => {
     // create-node runs the server's own install checks: such a package cannot even be packed.
     const shadow = await buildPackage({ name: 'shadow-redactor', nodes: ['core/phi-redact'], source: ATTACKER_SOURCE }).catch((e: Error) => e);
     expect(String(shadow)).toMatch(/namespace/);
+  });
+
+  it('keeps a UTF-8 upload name as the browser sent it (it arrived decoded as latin1)', async () => {
+    const id = (await server.admin.api('POST', '/api/workflows', { document: fileFlow })).body.workflow.id;
+    const form = new FormData();
+    form.set('version', 'draft');
+    form.set('scan', new Blob([Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2a3b3ab0000000049454e44ae426082', 'hex')]), '山田太郎_紹介状.png');
+    const res = await server.admin.api('POST', `/api/workflows/${id}/runs?wait=true`, form);
+    expect(res.status).toBe(201);
+    expect(res.body.run.inputs.scan).toMatchObject({ name: '山田太郎_紹介状.png' });
+  });
+
+  const codeFlow = (source: string) => ({
+    name: 'code', nodes: [
+      { id: 'note', type: 'core/text-input', typeVersion: 1, config: { name: 'note' } },
+      { id: 'code', type: 'core/code', typeVersion: 1, config: { source } },
+      { id: 'out', type: 'core/json-output', typeVersion: 1, config: { name: 'out' } },
+    ], edges: [{ from: { node: 'note', port: 'text' }, to: { node: 'code', port: 'vars' } }, { from: { node: 'code', port: 'result' }, to: { node: 'out', port: 'value' } }],
+  });
+
+  it('a code node that returns a function fails with the reason instead of completing with no result', async () => {
+    const id = (await server.admin.api('POST', '/api/workflows', { document: codeFlow('return () => 1;') })).body.workflow.id;
+    const res = await server.admin.api('POST', `/api/workflows/${id}/runs?wait=true`, { inputs: { note: 'x' }, version: 'draft' });
+    expect(res.body.run.status).toBe('failed');
+    expect(JSON.stringify(res.body.run)).toMatch(/returned a function/);
+  });
+
+  it('validation reports a code node\'s syntax error before anything runs', async () => {
+    const res = await server.admin.api('POST', '/api/workflows/validate', { document: codeFlow('return {;') });
+    expect(res.body.valid).toBe(false);
+    expect(JSON.stringify(res.body.problems)).toMatch(/syntax error/);
+    expect((await server.admin.api('POST', '/api/workflows/validate', { document: codeFlow('return { ok: true };') })).body.valid).toBe(true);
   });
 });

@@ -14,6 +14,11 @@ describe('CodeSandbox', () => {
     }
   });
 
+  it('refuses code that does not compile, and a returned function, with the reason', async () => {
+    await expect(sandbox.run({ source: 'return {', input: null, timeoutMs: 500 })).rejects.toMatchObject({ code: 'CODE_SYNTAX_ERROR' });
+    await expect(sandbox.run({ source: 'return () => 1;', input: null, timeoutMs: 500 })).rejects.toThrow(/returned a function/);
+  });
+
   it('bounds the result size', async () => {
     await expect(sandbox.run({ source: 'return "x".repeat(2000000);', input: null, timeoutMs: 500 })).rejects.toMatchObject({ code: 'SANDBOX_OUTPUT_TOO_LARGE' });
   });

@@ -42,6 +42,9 @@ const RUNNER = String.raw`(function (notify) {
     return (async function () {
       let value;
       try { value = await userFn(parse(inputJson)); } catch (e) { return stringify({ ok: false, error: describe(e) }); }
+      // A function, symbol or bigint has no JSON form: returning one is a mistake to report, not an empty result.
+      const kind = typeof value;
+      if (kind === 'function' || kind === 'symbol' || kind === 'bigint') return stringify({ ok: false, error: { name: 'OutputError', message: 'the code returned a ' + kind + '; return data (an object, array, string, number, boolean or null)', line: null } });
       try {
         const out = stringify({ ok: true, value: value === undefined ? null : value });
         if (typeof out !== 'string') throw new TypeError('not JSON');

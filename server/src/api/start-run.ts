@@ -14,6 +14,16 @@ export const StartRunBody = z.object({
 });
 
 /** Multer with limits: memory storage is fine because the per-file limit bounds it. */
+/**
+ * Multipart file names arrive decoded as latin1 (busboy's default), so 「山田太郎_紹介状.png」 became mojibake. Browsers
+ * send UTF-8: re-read the bytes as UTF-8 where they form valid UTF-8, else keep the name as it came.
+ */
+export function utf8FileName(name: string): string {
+  if (!/[\u0080-\u00ff]/.test(name) || /[^\u0000-\u00ff]/.test(name)) return name;
+  const utf8 = Buffer.from(name, 'latin1').toString('utf8');
+  return utf8.includes('\ufffd') ? name : utf8;
+}
+
 export function uploadParser(maxUploadBytes: number) {
   return multer({ storage: multer.memoryStorage(), limits: { fileSize: maxUploadBytes, files: 20, fields: 100, fieldSize: 5 * 1024 * 1024, parts: 150 } }).any();
 }
@@ -51,7 +61,7 @@ export async function readRunRequest(req: Request, chooseDocument: (version: num
           throw new MedflowError({ code: 'INPUT_TYPE', category: 'USER', message: `"${file.fieldname}" is a text input, and ${file.originalname} is not UTF-8 text`, details: { input: file.fieldname } });
         }
       } else {
-        body.inputs[file.fieldname] = await storeUpload(blobs, new Uint8Array(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength), file.originalname || file.fieldname);
+        body.inputs[file.fieldname] = await storeUpload(blobs, new Uint8Array(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength), utf8FileName(file.originalname) || file.fieldname);
       }
     }
   }

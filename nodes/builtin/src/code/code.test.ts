@@ -17,7 +17,8 @@ describe('core/code', () => {
 
   it('reports the line of a runtime error and a syntax error', async () => {
     await expect(runNode(code, { source: 'const a = 1;\nreturn a.b.c;' })).rejects.toMatchObject({ code: 'CODE_FAILED', details: { line: 2, name: 'TypeError' } });
-    await expect(runNode(code, { source: 'return {' })).rejects.toMatchObject({ code: 'CODE_SYNTAX_ERROR' });
+    // A syntax error is found when the workflow is validated (the sandbox refuses it too: code-sandbox.test.ts).
+    await expect(runNode(code, { source: 'return {' })).rejects.toThrow(/syntax error/);
   });
 
   it('stops an endless loop at its time limit, and the next run works', async () => {

@@ -6,8 +6,23 @@ const EXAMPLE = `// input.<ノードID> で上流の値を読めます（input.i
 const text = String(input.input ?? '');
 return { length: text.length, hasFever: /発熱|38\\.\\d/.test(text) };`;
 
+/**
+ * A syntax error found when the workflow is validated, not when it runs. The source is only compiled here, inside
+ * a function that is never called: nothing of it executes outside the sandbox.
+ */
+export function syntaxProblem(source: string): string | undefined {
+  try {
+    // eslint-disable-next-line no-new-func -- compile-only check; the code runs in isolated-vm
+    new Function(`return async function (input) {\n${source}\n};`);
+    return undefined;
+  } catch (e) {
+    return e instanceof SyntaxError ? e.message : undefined;
+  }
+}
+
 const config = z.object({
   source: z.string().min(1, 'write the body of the function').max(50_000).default(EXAMPLE)
+    .superRefine((source, ctx) => { const problem = syntaxProblem(source); if (problem) ctx.addIssue({ code: 'custom', message: `syntax error: ${problem} / 構文エラー: ${problem}` }); })
     .describe('JavaScript: the body of async function (input) { … }; return the result')
     .meta(field('コード (JavaScript)', 'Code (JavaScript)', 'async function (input) { … } の中身を書き、結果を return します。input.<ノードID> で上流の値を読めます')),
   timeoutMs: z.number().int().min(10).max(30_000).default(1_000)
