@@ -98,9 +98,11 @@ export function authRouter(deps: AuthRouterDeps) {
       throw refusal(AuthCodes.TOO_MANY_ATTEMPTS, 'too many failed sign-ins from this address; wait and try again / 試行回数が多すぎます。しばらく待ってください', { retryAfterSeconds: Math.ceil(wait / 1000) });
     }
     const { username, password, totp } = parse(LoginBody, req.body, 'body');
+    // The attempt counts against the address before it is checked: parallel guesses cannot all slip under the limit.
+    deps.throttle.fail(address);
     const result = await users.login(username, password, totp);
+    if (result.ok || result.reason === 'totp_required') deps.throttle.release(address);
     if (!result.ok) {
-      if (result.reason !== 'totp_required') deps.throttle.fail(address);
       await auditRequest(audit, req, { actor: result.user ? { id: result.user.id, username: result.user.username } : { username: username.slice(0, 64) }, action: 'auth.login', patientData: false, outcome: 'failure', details: { reason: result.reason } });
       if (result.reason === 'totp_required') throw refusal(AuthCodes.TOTP_REQUIRED, 'enter the 6-digit code from your authenticator app / 認証アプリの6桁のコードを入力してください');
       if (result.reason === 'locked') throw refusal(AuthCodes.ACCOUNT_LOCKED, `account locked after repeated failures until ${result.lockedUntil}; an administrator can unlock it / 連続して失敗したためロックされています`, { lockedUntil: result.lockedUntil });

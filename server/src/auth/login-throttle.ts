@@ -13,11 +13,18 @@ export class LoginThrottle {
     return recent.length >= this.maxFailures ? recent[0]! + this.windowMs - now : 0;
   }
 
+  /** Counts a failure, or reserves an attempt before it is checked, so attempts in flight count too. */
   fail(address: string, now = Date.now()): void {
     const recent = this.recent(address, now);
     recent.push(now);
     this.failures.set(address, recent);
     if (this.failures.size > 100_000) this.failures.delete(this.failures.keys().next().value!);
+  }
+
+  /** Takes back the attempt reserved for a sign-in that turned out not to be a failure (success, TOTP asked for). */
+  release(address: string): void {
+    const list = this.failures.get(address);
+    if (list?.length) list.pop();
   }
 
   private recent(address: string, now: number): number[] {

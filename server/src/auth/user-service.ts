@@ -59,6 +59,11 @@ export class UserService {
   /** Users by id: every request needs its user, and only this service changes them (one server process). */
   private readonly cache = new Map<string, UserRecord>();
 
+  /** One sign-in at a time per user name: parallel guesses would otherwise all read the same failure count. */
+  private readonly signingIn = new Map<string, Promise<unknown>>();
+  /** Failures of user names that do not exist, counted like real ones so a lock does not tell which names exist. */
+  private readonly decoys = new Map<string, { failures: number; lockedUntil?: number }>();
+
   constructor(private readonly store: DocumentStore, private readonly lockout: LockoutPolicy) {}
 
   private get users() { return this.store.collection<UserRecord>('users'); }
@@ -140,10 +145,27 @@ export class UserService {
    * refuses even the right password until the lock expires or an admin unlocks it.
    */
   async login(username: string, password: string, totpCode?: string, now = Date.now()): Promise<LoginResult> {
+    // Attempts for one name queue behind each other, each reading the count the one before it wrote: 60 parallel
+    // wrong passwords lock the account after the threshold instead of all being verified against a count of 0.
+    const key = username.normalize('NFKC').toLowerCase();
+    const before = this.signingIn.get(key) ?? Promise.resolve();
+    const attempt = before.catch(() => undefined).then(() => this.loginOnce(username, password, totpCode, now));
+    this.signingIn.set(key, attempt);
+    try { return await attempt; } finally { if (this.signingIn.get(key) === attempt) this.signingIn.delete(key); }
+  }
+
+  private async loginOnce(username: string, password: string, totpCode: string | undefined, now: number): Promise<LoginResult> {
     const user = await this.byUsername(username);
     if (!user || !user.passwordHash) {
+      const key = username.normalize('NFKC').toLowerCase();
+      const decoy = this.decoys.get(key) ?? { failures: 0 };
+      if (decoy.lockedUntil && decoy.lockedUntil > now) return { ok: false, reason: 'locked', lockedUntil: new Date(decoy.lockedUntil).toISOString() };
       await verifyPassword(password, await decoyHash());
-      return { ok: false, reason: 'invalid' };
+      decoy.failures++;
+      if (decoy.failures >= this.lockout.threshold) { decoy.failures = 0; decoy.lockedUntil = now + this.lockout.minutes * 60_000; }
+      this.decoys.set(key, decoy);
+      if (this.decoys.size > 10_000) this.decoys.delete(this.decoys.keys().next().value!);
+      return decoy.lockedUntil && decoy.lockedUntil > now ? { ok: false, reason: 'locked', lockedUntil: new Date(decoy.lockedUntil).toISOString() } : { ok: false, reason: 'invalid' };
     }
     if (user.disabled) return { ok: false, reason: 'disabled', user };
     if (user.lockedUntil && Date.parse(user.lockedUntil) > now) return { ok: false, reason: 'locked', user, lockedUntil: user.lockedUntil };
