@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { ErrorCodes, MedflowError } from '@medflow/sdk';
+import { ErrorCodes, MedflowError, sniffMediaType } from '@medflow/sdk';
 import { z } from 'zod';
 import type { RunDetail } from '../runs/run-service.js';
 import type { BlobStore } from '../store/index.js';
@@ -22,17 +22,24 @@ export function findFileRef(value: unknown, fileId: string, depth = 0): { name: 
   return undefined;
 }
 
-/** Sends a stored file inline with its type; 404 when the reference or the bytes are missing. */
+/**
+ * Sends a stored file. The type is the server's, never the one written in the reference (a run's JSON inputs can
+ * carry a client-written `mediaType`: an author once stored a script as `text/xml` and it ran in an
+ * administrator's browser). Images, PDFs and audio go inline with the type their bytes show; HTML (the generated
+ * notification form) inline in a sandbox; everything else as a download. Every file is sandboxed with no script.
+ * 404 when the reference or the bytes are missing.
+ */
 export async function sendFile(res: Response, blobs: BlobStore, fileId: string, ref: { name: string; mediaType: string } | undefined, missing: string): Promise<void> {
   const bytes = ref ? await blobs.get(fileId) : undefined;
   if (!ref || !bytes) throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: missing, details: { fileId } });
-  res.setHeader('Content-Type', ref.mediaType);
-  res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(ref.name)}`);
+  const sniffed = sniffMediaType(bytes);
+  const renderable = sniffed.family === 'image' || sniffed.family === 'pdf' || sniffed.family === 'audio';
+  // Printable pages: HTML without a binary signature (the form node writes text/html); opened as an opaque origin.
+  const page = !renderable && /^text\/html\b/i.test(ref.mediaType) && !/^\s*<\?xml/i.test(new TextDecoder().decode(bytes.subarray(0, 64)));
+  res.setHeader('Content-Type', renderable ? sniffed.mediaType : page ? 'text/html; charset=utf-8' : 'application/octet-stream');
+  res.setHeader('Content-Disposition', `${renderable || page ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(ref.name)}`);
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  // Documents that can carry script (a generated notification form, an uploaded page) open as an opaque
-  // origin with scripts off: readable and printable, unable to act with the user's session.
-  if (/^(text\/html|application\/xhtml\+xml|image\/svg\+xml)\b/i.test(ref.mediaType)) {
-    res.setHeader('Content-Security-Policy', "sandbox allow-modals; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'none'");
-  }
+  // PDFs open in the browser's own viewer, which a sandboxed document cannot host; everything else gets no script at all.
+  if (sniffed.family !== 'pdf') res.setHeader('Content-Security-Policy', "sandbox allow-modals; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'none'");
   res.send(Buffer.from(bytes));
 }
