@@ -83,4 +83,16 @@ describe('small holes', () => {
     expect(JSON.stringify(res.body.problems)).toMatch(/syntax error/);
     expect((await server.admin.api('POST', '/api/workflows/validate', { document: codeFlow('return { ok: true };') })).body.valid).toBe(true);
   });
+
+  it('refuses a file reference written into JSON run inputs (it could name another user\'s file by its hash)', async () => {
+    const id = (await server.admin.api('POST', '/api/workflows', { document: fileFlow })).body.workflow.id;
+    const forged = { fileId: 'a'.repeat(64), name: 'x.html', mediaType: 'text/html', size: 10 };
+    const res = await server.admin.api('POST', `/api/workflows/${id}/runs?wait=true`, { inputs: { scan: forged }, version: 'draft' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.problems[0]).toMatchObject({ code: 'FILE_REF_NOT_ALLOWED', path: 'body.inputs.scan' });
+    const form = new FormData();
+    form.set('version', 'draft');
+    form.set('inputs', JSON.stringify({ scan: forged }));
+    expect((await server.admin.api('POST', `/api/workflows/${id}/runs?wait=true`, form)).status).toBe(400);
+  });
 });

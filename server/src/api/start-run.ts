@@ -29,6 +29,25 @@ export function uploadParser(maxUploadBytes: number) {
 }
 
 /**
+ * A file reaches a run only as an upload in this request: a reference written by the client (`{ fileId, … }`) could
+ * name another user's file, whose id is the hash of its bytes, and read it back or probe for it.
+ */
+function refuseWrittenFileRefs(inputs: Record<string, unknown>): void {
+  const path = fileRefPath(inputs);
+  if (path) throw invalid([{ code: 'FILE_REF_NOT_ALLOWED', path: `body.inputs.${path}`, message: 'upload the file (multipart/form-data) instead of referring to a stored one / ファイルはアップロードしてください' }]);
+}
+
+function fileRefPath(value: unknown, path: string[] = [], depth = 0): string | undefined {
+  if (depth > 50 || value === null || typeof value !== 'object') return undefined;
+  if ('fileId' in value) return path.join('.') || 'fileId';
+  for (const [k, v] of Object.entries(value)) {
+    const found = fileRefPath(v, [...path, k], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
  * Reads run inputs from JSON (`{ inputs, version }`) or multipart: a field `inputs` with JSON, an
  * optional `version`, and one file part per file input named after the input. A file sent for a text
  * input is read as UTF-8 text (`-F note=@note.txt`).
@@ -36,6 +55,7 @@ export function uploadParser(maxUploadBytes: number) {
 export async function readRunRequest(req: Request, chooseDocument: (version: number | 'draft' | undefined) => Promise<ChosenDocument>, workflows: WorkflowService, blobs: BlobStore): Promise<{ inputs: Record<string, unknown>; version: number | 'draft' | undefined }> {
   if (!req.is('multipart/form-data')) {
     const body = parse(StartRunBody, req.body ?? {}, 'body');
+    refuseWrittenFileRefs(body.inputs);
     return { inputs: body.inputs, version: body.version };
   }
   const fields = (req.body ?? {}) as Record<string, unknown>;
@@ -48,6 +68,7 @@ export async function readRunRequest(req: Request, chooseDocument: (version: num
     if (proto) throw invalid([{ code: 'FORBIDDEN_KEY', path: `body.inputs.${proto}`, message: '"__proto__" keys are not accepted' }]);
   }
   const body = parse(StartRunBody, { inputs, version: fields.version === '' ? undefined : fields.version }, 'body');
+  refuseWrittenFileRefs(body.inputs);
   const files = (req.files ?? []) as Express.Multer.File[];
   if (files.length) {
     const { document } = await chooseDocument(body.version);
