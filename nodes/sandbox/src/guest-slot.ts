@@ -103,6 +103,12 @@ export class GuestSlot {
     return text;
   }
 
+  /**
+   * The run this slot's module state belongs to. A package's globals live as long as its isolate: a slot that served
+   * one run is not lent to another, so one patient's text cannot surface in another user's run.
+   */
+  tenant: string | undefined;
+
   /** Executions so far: slots are recycled after many, so slow leaks in package code stay bounded. */
   get useCount(): number {
     return this.uses;

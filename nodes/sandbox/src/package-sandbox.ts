@@ -68,7 +68,14 @@ export class PackageSandbox {
   /** Runs node `index` of the package; returns its outputs or throws the node's error. */
   async execute(index: number, request: SandboxExecuteRequest, handler: HostCallHandler, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const requestJson = JSON.stringify(request);
-    const slot = await this.pool.acquire(signal);
+    // A warm slot carries the module state of the run it served: another run gets a fresh one (the package is loaded
+    // again, ~30 ms), nodes of the same run share it.
+    let slot = await this.pool.acquire(signal);
+    while (slot.tenant !== undefined && slot.tenant !== request.runId) {
+      this.pool.release(slot, false);
+      slot = await this.pool.acquire(signal);
+    }
+    slot.tenant = request.runId;
     let healthy = false;
     let text: string;
     try {
