@@ -95,4 +95,11 @@ describe('small holes', () => {
     form.set('inputs', JSON.stringify({ scan: forged }));
     expect((await server.admin.api('POST', `/api/workflows/${id}/runs?wait=true`, form)).status).toBe(400);
   });
+
+  it('a node output too large to store fails the node with the limit named (7 million characters became ~80 MB before)', async () => {
+    const id = (await server.admin.api('POST', '/api/workflows', { document: codeFlow('return "x".repeat(7000000);') })).body.workflow.id;
+    const res = await server.admin.api('POST', `/api/workflows/${id}/runs?wait=true`, { inputs: { note: 'x' }, version: 'draft' });
+    expect(res.body.run.status).toBe('failed');
+    expect(res.body.run.error).toMatchObject({ code: 'NODE_OUTPUT_TOO_LARGE', details: { limit: 4_000_000 } });
+  });
 });

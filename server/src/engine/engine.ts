@@ -16,6 +16,9 @@ export interface EngineOptions {
   /** Services for one node of one run; the server scopes them by the node's capabilities. */
   services?: (runId: string, nodeId: string) => NodeServices;
   maxInterruptions?: number;
+  /** Output characters one node may produce (default 4 million) and a whole run (default 16 million). */
+  maxNodeOutputChars?: number;
+  maxRunOutputChars?: number;
 }
 
 export interface StartOptions {
@@ -51,6 +54,7 @@ export class Engine {
   private readonly journal: RunJournal;
   private readonly services: (runId: string, nodeId: string) => NodeServices;
   private readonly maxInterruptions: number;
+  private readonly outputLimits: { maxNodeOutputChars: number; maxRunOutputChars: number };
   private readonly active = new Map<string, RunExecution>();
   private readonly listeners = new Set<(event: RunEvent) => void>();
 
@@ -60,6 +64,7 @@ export class Engine {
     this.pools = options.pools ?? new ResourcePools();
     this.services = options.services ?? noServices;
     this.maxInterruptions = options.maxInterruptions ?? 3;
+    this.outputLimits = { maxNodeOutputChars: options.maxNodeOutputChars ?? 4_000_000, maxRunOutputChars: options.maxRunOutputChars ?? 16_000_000 };
   }
 
   /** Plans of documents seen before, by identity: published versions are immutable and reused. */
@@ -175,6 +180,7 @@ export class Engine {
       pools: this.pools,
       services: this.services,
       maxInterruptions: this.maxInterruptions,
+      ...this.outputLimits,
       emit: (event: RunEvent) => {
         for (const listener of this.listeners) {
           try { listener(event); } catch { /* a broken subscriber must not break a run */ }

@@ -15,6 +15,9 @@ export interface ExecutionDeps {
   emit: (event: RunEvent) => void;
   /** A node interrupted by more server crashes than this fails instead of running again. */
   maxInterruptions: number;
+  /** Characters of output one node and one run may produce (strings and keys counted): what is stored stays bounded. */
+  maxNodeOutputChars: number;
+  maxRunOutputChars: number;
 }
 
 type Readiness =
@@ -37,6 +40,8 @@ export class RunExecution {
   private readonly records = new Map<string, NodeRunRecord>();
   private readonly controller = new AbortController();
   private readonly running = new Set<string>();
+  /** Output characters the run's nodes have produced so far (bounded by maxRunOutputChars). */
+  private outputChars = 0;
   private readonly dirty = new Set<string>();
   private readonly pendingWrites = new Set<Promise<void>>();
   private readonly logCounts = new Map<string, number>();
@@ -240,6 +245,7 @@ export class RunExecution {
       } finally {
         release?.();
       }
+      this.countOutput(id, outputs);
       rec.status = 'completed';
       rec.outputs = outputs;
       rec.finishedAt = now();
@@ -253,6 +259,23 @@ export class RunExecution {
       this.running.delete(id);
       this.schedule(planned.outgoing.map((e) => e.to.node));
     }
+  }
+
+  /**
+   * Refuses an output too large to store (a code node returning 7 million characters became ~80 MB on disk): the
+   * node fails with the limit named, and the run's total is bounded too.
+   */
+  private countOutput(nodeId: string, outputs: Record<string, unknown>): void {
+    const { maxNodeOutputChars, maxRunOutputChars } = this.deps;
+    const size = sizeUpTo(outputs, Math.max(maxNodeOutputChars, maxRunOutputChars - this.outputChars));
+    const tooLarge = (code: string, limit: number, what: string) => new MedflowError({
+      code, category: 'USER', retryable: false,
+      message: `${nodeId}: ${what} more than ${limit.toLocaleString('en')} characters of output / 出力が大きすぎます（上限 ${limit.toLocaleString('ja')} 文字）`,
+      details: { nodeId, limit },
+    });
+    if (size > maxNodeOutputChars) throw tooLarge('NODE_OUTPUT_TOO_LARGE', maxNodeOutputChars, 'the node produced');
+    if (this.outputChars + size > maxRunOutputChars) throw tooLarge('RUN_OUTPUT_TOO_LARGE', maxRunOutputChars, 'the run\'s nodes produced together');
+    this.outputChars += size;
   }
 
   private async settleNodeError(rec: NodeRunRecord, error: unknown, started: number, startedWrite: Promise<void>): Promise<void> {
@@ -391,6 +414,20 @@ export class RunExecution {
     void write.finally(() => this.pendingWrites.delete(write));
     this.deps.emit(event);
   }
+}
+
+/** Characters in a value (strings, keys, ~8 per other scalar), counted until `limit` is passed. */
+function sizeUpTo(value: unknown, limit: number): number {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length && size <= limit) {
+    const v = stack.pop();
+    if (typeof v === 'string') size += v.length + 2;
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) { size += k.length + 4; stack.push(child); }
+    } else size += 8;
+  }
+  return size;
 }
 
 /** Checks what a node returned against its declared output ports; a node that lies about its outputs fails. */
