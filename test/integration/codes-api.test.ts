@@ -29,6 +29,13 @@ describe('code search API on the development subset (no MEDFLOW_CODE_TABLES_DIR)
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('CODE_NOT_FOUND');
     expect((await api(server.url, 'GET', '/api/codes/search?q=a')).status).toBe(401);
+    // What people paste into a search box: brackets, regex characters, control characters, a whole sentence.
+    for (const q of ['(((', '.*', '\u0000', '肺炎\n高血圧', 'x'.repeat(100)]) {
+      const res = await server.admin.api('GET', `/api/codes/search?q=${encodeURIComponent(q)}`);
+      expect(res.status, q).toBe(200);
+      expect(Array.isArray(res.body.results)).toBe(true);
+    }
+    expect((await server.admin.api('GET', `/api/codes/search?q=${'x'.repeat(101)}`)).body.error.details.problems[0].path).toBe('query.q');
   });
 });
 
