@@ -3,6 +3,10 @@ import { join } from 'node:path';
 
 export class CodeTableError extends Error {}
 
+function readTable(path: string): string {
+  try { return readFileSync(path, 'utf8'); } catch (e) { throw new CodeTableError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
+}
+
 /** Reads a row's cells by column name; only valid inside the callback that received it. */
 export interface TsvRow {
   line: number;
@@ -17,8 +21,7 @@ export interface TsvRow {
  */
 export function eachTsvRow(dir: string, file: string, required: string[], visit: (row: TsvRow) => void): number {
   const path = join(dir, file);
-  let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new CodeTableError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
+  const text = readTable(path);
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const nextLine = () => {
     const end = text.indexOf('\n', pos);
@@ -48,9 +51,7 @@ export function eachTsvRow(dir: string, file: string, required: string[], visit:
 
 /** The bundled subset's format: no header, `#` comment lines, columns by position. */
 export function readCommentedTsv(dir: string, file: string, minColumns = 3): Array<{ line: number; cells: string[] }> {
-  const path = join(dir, file);
-  let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new CodeTableError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
+  const text = readTable(join(dir, file));
   return text.split(/\r?\n/).map((line, i) => ({ line, i })).filter(({ line }) => line.trim() && !line.startsWith('#'))
     .map(({ line, i }) => {
       const cells = line.split('\t');

@@ -149,15 +149,14 @@ export class UserService {
     // wrong passwords lock the account after the threshold instead of all being verified against a count of 0.
     const key = username.normalize('NFKC').toLowerCase();
     const before = this.signingIn.get(key) ?? Promise.resolve();
-    const attempt = before.catch(() => undefined).then(() => this.loginOnce(username, password, totpCode, now));
+    const attempt = before.catch(() => undefined).then(() => this.loginOnce(key, username, password, totpCode, now));
     this.signingIn.set(key, attempt);
     try { return await attempt; } finally { if (this.signingIn.get(key) === attempt) this.signingIn.delete(key); }
   }
 
-  private async loginOnce(username: string, password: string, totpCode: string | undefined, now: number): Promise<LoginResult> {
+  private async loginOnce(key: string, username: string, password: string, totpCode: string | undefined, now: number): Promise<LoginResult> {
     const user = await this.byUsername(username);
     if (!user || !user.passwordHash) {
-      const key = username.normalize('NFKC').toLowerCase();
       const decoy = this.decoys.get(key) ?? { failures: 0 };
       if (decoy.lockedUntil && decoy.lockedUntil > now) return { ok: false, reason: 'locked', lockedUntil: new Date(decoy.lockedUntil).toISOString() };
       await verifyPassword(password, await decoyHash());
