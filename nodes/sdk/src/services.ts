@@ -156,6 +156,9 @@ export interface CodeEntry {
   cluster?: string;
 }
 
+/** How a code maps to the other system, from its targets: several is a choice for the physician. */
+export const mappingKind = (mapped: readonly string[]): NonNullable<CodeEntry['mapping']> => (mapped.length > 1 ? 'many' : mapped.length ? 'one' : 'none');
+
 /** A diagnosis expression found in text by the code tables' dictionary. */
 export interface CodeMention {
   /** Offsets into the text given (UTF-16, as JavaScript strings). */

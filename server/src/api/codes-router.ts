@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MedflowError, type CodeEntry, type CodeSystem, type MedicalCodesService } from '@medflow/sdk';
+import { mappingKind, MedflowError, type CodeEntry, type CodeSystem, type MedicalCodesService } from '@medflow/sdk';
 import type { AuditLog } from '../compliance/audit-log.js';
 import { secureRouter, type RouteTable } from './secure-router.js';
 import { parse } from './validate.js';
@@ -18,7 +18,7 @@ function describe(codes: MedicalCodesService, e: CodeEntry) {
   return {
     system: e.system, code: e.code, title: e.title,
     ...(e.residual ? { residual: true } : {}),
-    mapping: e.mapping ?? (e.mapped.length > 1 ? 'many' : e.mapped.length ? 'one' : 'none'),
+    mapping: e.mapping ?? mappingKind(e.mapped),
     ...(e.cluster ? { cluster: e.cluster } : {}),
     counterparts: e.mapped.map((c) => {
       const m = codes.lookup(other, c);

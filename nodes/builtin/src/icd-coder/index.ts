@@ -1,4 +1,4 @@
-import { defineNode, field, MedflowError, port, PortKinds, t, z, type CodeEntry, type CodeMention, type MedicalCodesService } from '@medflow/sdk';
+import { defineNode, field, mappingKind, MedflowError, port, PortKinds, t, z, type CodeEntry, type CodeMention, type MedicalCodesService } from '@medflow/sdk';
 import { ModelNameSchema } from '../shared/model-name.js';
 import { assertionOf, type Assertion } from './assertion.js';
 import { placeOfOccurrence } from './place.js';
@@ -40,7 +40,7 @@ const DEATH_CONTEXT = /(死亡|死因|死体|検案|死去|永眠|縊死|溺死|
 /** ICD-11 beside an ICD-10 code, from WHO's map: the stems, whether the physician must choose, residual or not. */
 function icd11Of(codes: MedicalCodesService, entry: CodeEntry): Pick<CodedDiagnosis, 'icd11' | 'icd11Mapping' | 'icd11Residual'> {
   const first = entry.mapped[0] ? codes.lookup('icd11', entry.mapped[0]) : undefined;
-  return { icd11: entry.mapped, icd11Mapping: entry.mapping ?? (entry.mapped.length > 1 ? 'many' : entry.mapped.length ? 'one' : 'none'), ...(first?.residual ? { icd11Residual: true } : {}) };
+  return { icd11: entry.mapped, icd11Mapping: entry.mapping ?? mappingKind(entry.mapped), ...(first?.residual ? { icd11Residual: true } : {}) };
 }
 
 /** Japan's statistics move to ICD-11 on a set day: which system applies on `now`, read as a date in Tokyo. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CodeEntry } from '@medflow/sdk';
+import { mappingKind, type CodeEntry } from '@medflow/sdk';
 import type { DictionaryTerm } from '../matcher.js';
 import { CodeTableError, eachTsvRow, readCommentedTsv, type TsvRow } from '../tsv.js';
 import { addPlaceVariants, isExternalCategory } from './external-causes.js';
@@ -122,9 +122,9 @@ function loadCodes(dir: string): CodeData {
   // The place variants of an external cause map as their category does.
   for (const e of icd10.values()) {
     if (e.externalCause && e.parent && icd10.get(e.parent)?.externalCause) e.mapped = icd10.get(e.parent)!.mapped;
-    e.mapping = e.mapped.length > 1 ? 'many' : e.mapped.length ? 'one' : 'none';
+    e.mapping = mappingKind(e.mapped);
   }
-  for (const e of icd11.values()) e.mapping = e.mapped.length ? 'one' : 'none';
+  for (const e of icd11.values()) e.mapping = mappingKind(e.mapped);
   return { icd10, icd11, groups, tables };
 }
 

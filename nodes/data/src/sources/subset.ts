@@ -1,4 +1,4 @@
-import type { CodeEntry } from '@medflow/sdk';
+import { mappingKind, type CodeEntry } from '@medflow/sdk';
 import { CodeTableError, readCommentedTsv } from '../tsv.js';
 import { BUNDLED_TABLES_DIR, canonicalCode, curatedTerms, titleTerms } from './curated.js';
 import { addPlaceVariants, isExternalCategory } from './external-causes.js';
@@ -37,7 +37,7 @@ export function subsetSource(dir: string = BUNDLED_TABLES_DIR): TableSource {
           if (!placeVariant && !target.mapped.includes(e.code)) target.mapped.push(e.code);
         }
       }
-      for (const e of [...icd10.values(), ...icd11.values()]) e.mapping = e.mapped.length > 1 ? 'many' : e.mapped.length ? 'one' : 'none';
+      for (const e of [...icd10.values(), ...icd11.values()]) e.mapping = mappingKind(e.mapped);
       return { icd10, icd11, groups: new Map(), tables: [{ file: 'icd10.tsv', rows: rows10.length }, { file: 'icd11.tsv', rows: rows11.length }] };
     },
     loadTerms(codes) {
