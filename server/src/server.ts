@@ -8,7 +8,8 @@ import { createLogger, type Logger } from './logger.js';
 import { RunService } from './runs/run-service.js';
 import { StoreJournal } from './runs/store-journal.js';
 import { announceCodeTables, createRuntime, type Runtime } from './runtime/index.js';
-import { createFileService } from './services/file-service.js';
+import { RunFiles } from './services/file-service.js';
+import { migrateFileStorage } from './services/file-migration.js';
 import { openStore, type DocumentStore } from './store/index.js';
 import { TemplateLibrary } from './templates/template-library.js';
 import { WorkflowService } from './workflows/workflow-service.js';
@@ -59,19 +60,22 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const users = new UserService(store, security.lockout);
   const sessions = new SessionService(store, security.session);
   const registry = new NodeRegistry().registerAll(builtinNodes);
-  const files = createFileService(store.blobs);
+  const files = RunFiles.of(store);
+  const migrated = await migrateFileStorage(store, files);
+  if (migrated.handles || migrated.names) logger.info('stored files moved to per-run handles', { ...migrated });
   const runtime = createRuntime(config.runtime, logger);
   const phiVault = new StorePhiVault(store);
-  const services = runtime.services(files, phiVault);
+  // Each run's nodes get a file service of that run only: a file id from elsewhere opens nothing.
+  const services = (runId: string) => runtime.services(files.forRun(runId), phiVault);
   const packages = new PackageService(store, registry, config.packages, logger);
   const packageLoad = await packages.loadEnabled();
   if (packageLoad.loaded || packageLoad.failed) logger.info('node packages loaded', { ...packageLoad });
-  const engine = new Engine({ registry, journal: new StoreJournal(store), pools: new ResourcePools(config.pools), services: () => services });
+  const engine = new Engine({ registry, journal: new StoreJournal(store), pools: new ResourcePools(config.pools), services });
   const workflows = new WorkflowService(store, engine, (document) => checkEgress(document, (t, v, pin) => registry.get(t, v, pin), security.egress));
   const runs = new RunService(store, engine, workflows, logger);
   const reviews = new ReviewService(store, runs, audit, logger);
   // Evaluation runs are many and synthetic: an engine of their own keeps them out of the run history.
-  const evaluations = new EvaluationService(store, new Engine({ registry, journal: new NullJournal(), pools: new ResourcePools(config.pools), services: () => services }), logger);
+  const evaluations = new EvaluationService(store, new Engine({ registry, journal: new NullJournal(), pools: new ResourcePools(config.pools), services }), logger);
   await evaluations.markInterrupted();
   reviews.attach(engine);
   const resumedRuns = await runs.recoverInterrupted();
@@ -96,7 +100,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
 
   const oidcClient = security.oidc ? new OidcClient({ ...security.oidc, redirectUri: security.oidc.redirectUri ?? '' }) : undefined;
   const app = createApp({
-    engine, store, workflows, runs, reviews, phiVault, evaluations, packages, maxPackageBytes: config.packages.maxArchiveBytes, logger, version: VERSION, runtime, users, sessions, audit, security,
+    engine, store, files, workflows, runs, reviews, phiVault, evaluations, packages, maxPackageBytes: config.packages.maxArchiveBytes, logger, version: VERSION, runtime, users, sessions, audit, security,
     setupToken, ...(oidcClient && security.oidc ? { oidc: new OidcSignIn(oidcClient, security.oidc, users) } : {}),
     maxUploadBytes: config.maxUploadBytes, maxJsonBytes: config.maxJsonBytes, templates: new TemplateLibrary(config.templatesDir),
     ...(config.editorDir ? { editorDir: config.editorDir } : {}),

@@ -6,8 +6,7 @@ import { edge } from '../support/flows.js';
 import { Engine, MemoryJournal, NodeRegistry, ResourcePools } from '../../server/src/engine/index.js';
 import { silentLogger } from '../../server/src/logger.js';
 import { createRuntime, defaultRuntimeConfig } from '../../server/src/runtime/index.js';
-import { createFileService } from '../../server/src/services/file-service.js';
-import { MemoryBlobs } from '../../server/src/store/index.js';
+import { RunFiles } from '../../server/src/services/file-service.js';
 import { MemoryPhiVault } from '../../server/src/compliance/phi-vault.js';
 import { testModelsDir, TINY_MODEL, tinyModelAvailable, NO_TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
 
@@ -15,8 +14,9 @@ import { testModelsDir, TINY_MODEL, tinyModelAvailable, NO_TINY_MODEL } from '..
 const models = testModelsDir();
 const runtime = createRuntime({ ...defaultRuntimeConfig(models), llmContextSize: 2048 }, silentLogger);
 const journal = new MemoryJournal();
-const services = runtime.services(createFileService(new MemoryBlobs()), new MemoryPhiVault());
-const engine = new Engine({ registry: new NodeRegistry().registerAll(builtinNodes), journal, pools: new ResourcePools({ 'cpu-heavy': 2 }), services: () => services });
+const files = RunFiles.inMemory();
+const phiVault = new MemoryPhiVault();
+const engine = new Engine({ registry: new NodeRegistry().registerAll(builtinNodes), journal, pools: new ResourcePools({ 'cpu-heavy': 2 }), services: (runId) => runtime.services(files.forRun(runId), phiVault) });
 afterAll(async () => { await runtime.close(); rmSync(models, { recursive: true, force: true }); });
 const note = '主訴：昨夜からの発熱。体温38.5℃。既往歴：2型糖尿病。';
 

@@ -7,8 +7,7 @@ import { Engine, MemoryJournal, NodeRegistry, ResourcePools } from '../../server
 import { evaluate, parseDataset, resolveDatasetFiles, runApprovingReviews } from '../../server/src/evaluation/index.js';
 import { silentLogger } from '../../server/src/logger.js';
 import { createRuntime, defaultRuntimeConfig } from '../../server/src/runtime/index.js';
-import { createFileService } from '../../server/src/services/file-service.js';
-import { MemoryBlobs } from '../../server/src/store/index.js';
+import { RunFiles } from '../../server/src/services/file-service.js';
 import { MemoryPhiVault } from '../../server/src/compliance/phi-vault.js';
 import { testModelsDir, TINY_MODEL, tinyModelAvailable, NO_TINY_MODEL } from '../../server/src/testing/ai-fixtures.js';
 
@@ -25,9 +24,9 @@ const models = testModelsDir();
 // The complete code tables where this checkout has them (vitest sets MEDFLOW_CODE_TABLES_DIR), as a hospital runs.
 const tablesDir = process.env.MEDFLOW_CODE_TABLES_DIR;
 const runtime = createRuntime({ ...defaultRuntimeConfig(models), llmContextSize: 2048, ...(tablesDir ? { codeTablesDir: tablesDir } : {}) }, silentLogger);
-const blobs = new MemoryBlobs();
-const services = runtime.services(createFileService(blobs), new MemoryPhiVault());
-const engine = new Engine({ registry: new NodeRegistry().registerAll(builtinNodes), journal: new MemoryJournal(), pools: new ResourcePools({ 'cpu-heavy': 2, gpu: 1 }), services: () => services });
+const files = RunFiles.inMemory();
+const phiVault = new MemoryPhiVault();
+const engine = new Engine({ registry: new NodeRegistry().registerAll(builtinNodes), journal: new MemoryJournal(), pools: new ResourcePools({ 'cpu-heavy': 2, gpu: 1 }), services: (runId) => runtime.services(files.forRun(runId), phiVault) });
 afterAll(async () => { await runtime.close(); rmSync(models, { recursive: true, force: true }); });
 
 const WHISPER_GIVEN = Boolean(process.env.MEDFLOW_TEST_WHISPER_MODEL && existsSync(process.env.MEDFLOW_TEST_WHISPER_MODEL));
@@ -64,7 +63,7 @@ describe.skipIf(!tinyModelAvailable)(`clinical templates${tinyModelAvailable ? '
     const document = JSON.parse(readFileSync(join(dir, 'workflow.json'), 'utf8'));
     expect(engine.plan(document).ok).toBe(true);
     const datasetPath = join(dir, 'samples/cases.jsonl');
-    const dataset = await resolveDatasetFiles(parseDataset('cases.jsonl', readFileSync(datasetPath, 'utf8')), datasetPath, blobs);
+    const dataset = await resolveDatasetFiles(parseDataset('cases.jsonl', readFileSync(datasetPath, 'utf8')), datasetPath, (bytes, name) => files.storeUpload('dataset', bytes, name));
     expect(dataset.records.length).toBeGreaterThanOrEqual(10);
     // Two records the template acts on and, where the samples have one, one it must leave alone.
     const negative = dataset.records.find((r) => r.tags?.includes('not-notifiable') || r.tags?.includes('negative'));
@@ -74,12 +73,12 @@ describe.skipIf(!tinyModelAvailable)(`clinical templates${tinyModelAvailable ? '
       console.warn(`[template-runs] ${slug}: run SKIPPED — it transcribes a recording and no whisper model is available (set MEDFLOW_TEST_WHISPER_MODEL=/path/to/ggml-*.bin); validated and its samples checked only`);
       ctx.skip();
     }
-    const report = await evaluate(engine, onSmallModels(document), picked, { concurrency: 2 });
+    const report = await evaluate(engine, onSmallModels(document), picked, { concurrency: 2, prepareRun: (inputs, runId) => files.share(inputs, 'dataset', runId) });
     expect(report.failedRuns).toBe(0);
     if (slug === 'infectious-disease-notification') {
       expect(report.metrics.requirements!.exactMatch).toBe(1);
       // One run followed to its outputs: the printable form and the JSON for electronic entry.
-      const run = await runApprovingReviews(engine, onSmallModels(document), dataset.records[0]!.inputs);
+      const run = await runApprovingReviews(engine, onSmallModels(document), dataset.records[0]!.inputs, true, (inputs, runId) => files.share(inputs, 'dataset', runId));
       expect(run.status).toBe('completed');
       const outputs = run.outputs;
       expect(outputs.form_html).toMatchObject({ mediaType: 'text/html', name: expect.stringMatching(/^腸管出血性大腸菌感染症発生届-/) });

@@ -35,6 +35,7 @@ import { modelsRouter } from './models-router.js';
 import { codesRouter } from './codes-router.js';
 import type { Runtime } from '../runtime/index.js';
 import type { TemplateLibrary } from '../templates/template-library.js';
+import type { RunFiles } from '../services/file-service.js';
 import { findProtoKey, invalid, rejectDeepJson } from './validate.js';
 import { workflowsRouter } from './workflows-router.js';
 
@@ -51,6 +52,8 @@ export interface AppDeps {
   runs: RunService;
   reviews: ReviewService;
   phiVault: StorePhiVault;
+  /** Stored files, each readable only through the run that holds it. */
+  files: RunFiles;
   evaluations: EvaluationService;
   packages: PackageService;
   maxPackageBytes: number;
@@ -98,14 +101,14 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
   }));
   api.use(catalogueRouter(table, audit, deps.engine, deps.store, deps.version));
   const lookup = (type: string, version: number, pin?: string) => deps.engine.registry.get(type, version, pin);
-  const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, blobs: deps.store.blobs, maxUploadBytes: deps.maxUploadBytes, lookup, phiVault: deps.phiVault });
+  const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, files: deps.files, maxUploadBytes: deps.maxUploadBytes, lookup, phiVault: deps.phiVault });
   api.use('/workflows', workflowRuns);
   api.use('/workflows', workflowsRouter(table, audit, deps.workflows));
   const evaluationRoutes = evaluationsRouter(table, audit, deps.workflows, deps.evaluations);
   api.use('/workflows', evaluationRoutes.perWorkflow);
   api.use('/evaluations', evaluationRoutes.byId);
   api.use('/runs', runs);
-  api.use('/reviews', reviewsRouter({ table, audit, reviews: deps.reviews, runs: deps.runs, blobs: deps.store.blobs, lookup }));
+  api.use('/reviews', reviewsRouter({ table, audit, reviews: deps.reviews, runs: deps.runs, files: deps.files, lookup }));
   api.use('/templates', templatesRouter(table, audit, deps.templates));
   api.use('/models', modelsRouter(table, audit, deps.runtime));
   api.use('/codes', codesRouter(table, audit, deps.runtime.codes));

@@ -2,10 +2,10 @@ import type { Response } from 'express';
 import { ErrorCodes, MedflowError, sniffMediaType } from '@medflow/sdk';
 import { z } from 'zod';
 import type { RunDetail } from '../runs/run-service.js';
-import type { BlobStore } from '../store/index.js';
+import type { RunFile } from '../services/file-service.js';
 
-/** Files are stored by content: their id is the sha256 of the bytes. */
-export const FileIdSchema = z.string().regex(/^[a-f0-9]{64}$/, 'fileId must be a sha256 hex digest');
+/** A run's handle to a file: 64 hexadecimal characters, meaningful only with that run. */
+export const FileIdSchema = z.string().regex(/^[a-f0-9]{64}$/, 'fileId must be 64 hexadecimal characters');
 
 /** A file a run received (inputs) or produced (node outputs). */
 export const fileOfRun = (detail: RunDetail, fileId: string) => findFileRef({ inputs: detail.run.inputs, nodes: detail.nodes.map((n) => n.outputs) }, fileId);
@@ -27,15 +27,16 @@ export function findFileRef(value: unknown, fileId: string, depth = 0): { name: 
  * carry a client-written `mediaType`: an author once stored a script as `text/xml` and it ran in an
  * administrator's browser). Images, PDFs and audio go inline with the type their bytes show; HTML (the generated
  * notification form) inline in a sandbox; everything else as a download. Every file is sandboxed with no script.
- * 404 when the reference or the bytes are missing.
+ * 404 when the reference, the run's handle or the bytes are missing: `file` is what the run's own handle opened,
+ * so a reference to another run's file (forged, or output by a package) is not found.
  */
-export async function sendFile(res: Response, blobs: BlobStore, fileId: string, ref: { name: string; mediaType: string } | undefined, missing: string): Promise<void> {
-  const bytes = ref ? await blobs.get(fileId) : undefined;
-  if (!ref || !bytes) throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: missing, details: { fileId } });
+export async function sendFile(res: Response, fileId: string, ref: { name: string } | undefined, file: RunFile | undefined, missing: string): Promise<void> {
+  if (!ref || !file) throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: missing, details: { fileId } });
+  const { bytes } = file;
   const sniffed = sniffMediaType(bytes);
   const renderable = sniffed.family === 'image' || sniffed.family === 'pdf' || sniffed.family === 'audio';
   // Printable pages: HTML without a binary signature (the form node writes text/html); opened as an opaque origin.
-  const page = !renderable && /^text\/html\b/i.test(ref.mediaType) && !/^\s*<\?xml/i.test(new TextDecoder().decode(bytes.subarray(0, 64)));
+  const page = !renderable && /^text\/html\b/i.test(file.mediaType) && !/^\s*<\?xml/i.test(new TextDecoder().decode(bytes.subarray(0, 64)));
   res.setHeader('Content-Type', renderable ? sniffed.mediaType : page ? 'text/html; charset=utf-8' : 'application/octet-stream');
   res.setHeader('Content-Disposition', `${renderable || page ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(ref.name)}`);
   res.setHeader('X-Content-Type-Options', 'nosniff');

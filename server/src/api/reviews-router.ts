@@ -5,7 +5,7 @@ import { aiProvenance, type NodeLookup } from '../compliance/ai-provenance.js';
 import type { ReviewRecord } from '../reviews/review-record.js';
 import type { ReviewService } from '../reviews/review-service.js';
 import type { RunService } from '../runs/run-service.js';
-import type { BlobStore } from '../store/index.js';
+import type { RunFiles } from '../services/file-service.js';
 import { ErrorCodes } from '@medflow/sdk';
 import { refusal } from '../auth/auth-errors.js';
 import { auditRequest } from './audit-helpers.js';
@@ -27,10 +27,10 @@ const DecisionBody = z.discriminatedUnion('decision', [
   z.object({ decision: z.literal('returned'), comment: z.string().trim().min(1, 'say what should change').max(5000), values: Values.optional() }),
 ]);
 
-export interface ReviewsRouterDeps { table: RouteTable; audit: AuditLog; reviews: ReviewService; runs: RunService; blobs: BlobStore; lookup: NodeLookup }
+export interface ReviewsRouterDeps { table: RouteTable; audit: AuditLog; reviews: ReviewService; runs: RunService; files: RunFiles; lookup: NodeLookup }
 
 /** The review inbox and decisions. Reading a review is reading patient data: audited like a run view. */
-export function reviewsRouter({ table, audit, reviews, runs, blobs, lookup }: ReviewsRouterDeps) {
+export function reviewsRouter({ table, audit, reviews, runs, files, lookup }: ReviewsRouterDeps) {
   const r = secureRouter(table, '/api/reviews', audit);
 
   const summary = (req: Request, review: ReviewRecord) => ({
@@ -85,7 +85,7 @@ export function reviewsRouter({ table, audit, reviews, runs, blobs, lookup }: Re
     const review = await reviewFor(req, id, 'review.view_file');
     const shown = review.sources.some((s) => (s.kind === 'ocr' || s.kind === 'file') && s.fileId === fileId);
     const ref = shown ? fileOfRun(await runs.get(review.runId), fileId) : undefined;
-    await sendFile(res, blobs, fileId, ref, 'this review shows no such file');
+    await sendFile(res, fileId, ref, ref && (await files.open(review.runId, fileId)), 'this review shows no such file');
   });
 
   return r.router;

@@ -7,7 +7,8 @@ import type { AuditLog } from '../compliance/audit-log.js';
 import { aiProvenance, outputProvenance, type NodeLookup } from '../compliance/ai-provenance.js';
 import type { StorePhiVault } from '../compliance/phi-vault.js';
 import { detailOf, runNotFound, type RunDetail, type RunService } from '../runs/run-service.js';
-import type { BlobStore } from '../store/index.js';
+import { uuidV7 } from '../ids/uuid-v7.js';
+import type { RunFiles } from '../services/file-service.js';
 import type { ChosenDocument, WorkflowService } from '../workflows/workflow-service.js';
 import { auditRequest } from './audit-helpers.js';
 import { secureRouter, type RouteTable } from './secure-router.js';
@@ -35,7 +36,7 @@ const TERMINAL_EVENTS = new Set(['run.completed', 'run.failed', 'run.cancelled']
 const KEEPALIVE_MS = 15_000;
 
 export interface RunsRouterDeps {
-  table: RouteTable; audit: AuditLog; runs: RunService; workflows: WorkflowService; blobs: BlobStore; maxUploadBytes: number;
+  table: RouteTable; audit: AuditLog; runs: RunService; workflows: WorkflowService; files: RunFiles; maxUploadBytes: number;
   /** Node definitions by type and version, for the AI-draft labels. */
   lookup: NodeLookup;
   phiVault: StorePhiVault;
@@ -46,7 +47,7 @@ const AI_DRAFT_NOTICE = {
   en: 'Contains AI drafts: not a confirmed record until a physician has reviewed it.',
 };
 
-export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadBytes, lookup, phiVault }: RunsRouterDeps) {
+export function runsRouter({ table, audit, runs, workflows, files, maxUploadBytes, lookup, phiVault }: RunsRouterDeps) {
   const workflowRuns = secureRouter(table, '/api/workflows', audit, { mergeParams: true });
   const upload = uploadParser(maxUploadBytes);
 
@@ -81,10 +82,12 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
     // Chosen once: file inputs are typed against the same document the run then executes.
     let chosen: Promise<ChosenDocument> | undefined;
     const chooseDocument = (v: number | 'draft' | undefined) => (chosen ??= workflows.documentForRun(workflow, v));
-    const { inputs, version } = await readRunRequest(req, chooseDocument, workflows, blobs);
+    // The run's id comes first: its uploads are stored as files of this run and of no other.
+    const runId = uuidV7();
+    const { inputs, version } = await readRunRequest(req, chooseDocument, workflows, (bytes, name) => files.storeUpload(runId, bytes, name));
     // Drafts are for the people building the workflow; everyone else runs published versions.
     if (version === 'draft' && !atLeast(access, 'edit')) throw forbidden('only editors of a workflow may run its draft / 下書きの実行は編集者のみ可能です', { access });
-    const handle = await runs.start(id, await chooseDocument(version), inputs, req.auth!.user.id);
+    const handle = await runs.start(id, await chooseDocument(version), inputs, req.auth!.user.id, runId);
     await auditRequest(audit, req, { action: 'run.start', resource: { type: 'run', id: handle.run.id }, patientData: true, outcome: 'success', details: { workflowId: id, version: handle.run.workflowVersion } });
     res.location(`/api/runs/${handle.run.id}`);
     if (!wait) {
@@ -166,7 +169,8 @@ export function runsRouter({ table, audit, runs, workflows, blobs, maxUploadByte
     const { id } = parse(RunParams, req.params, 'params');
     const fileId = parse(FileIdSchema, req.params.fileId, 'params');
     const detail = await runFor(req, id, 'run.view_file');
-    await sendFile(res, blobs, fileId, fileOfRun(detail, fileId), 'this run has no such file');
+    const ref = fileOfRun(detail, fileId);
+    await sendFile(res, fileId, ref, ref && (await files.open(id, fileId)), 'this run has no such file');
   });
 
   /**

@@ -1,9 +1,7 @@
 import type { Request } from 'express';
 import multer from 'multer';
-import { ErrorCodes, MedflowError } from '@medflow/sdk';
+import { ErrorCodes, MedflowError, type FileRef } from '@medflow/sdk';
 import { z } from 'zod';
-import type { BlobStore } from '../store/index.js';
-import { storeUpload } from '../services/file-service.js';
 import type { ChosenDocument, WorkflowService } from '../workflows/workflow-service.js';
 import { findProtoKey, invalid, parse } from './validate.js';
 
@@ -29,8 +27,8 @@ export function uploadParser(maxUploadBytes: number) {
 }
 
 /**
- * A file reaches a run only as an upload in this request: a reference written by the client (`{ fileId, … }`) could
- * name another user's file, whose id is the hash of its bytes, and read it back or probe for it.
+ * A file reaches a run only as an upload in this request. A reference written by the client (`{ fileId, … }`)
+ * would name nothing (file ids are handles of one run), but refusing it says so instead of failing later.
  */
 function refuseWrittenFileRefs(inputs: Record<string, unknown>): void {
   const path = fileRefPath(inputs);
@@ -52,7 +50,7 @@ function fileRefPath(value: unknown, path: string[] = [], depth = 0): string | u
  * optional `version`, and one file part per file input named after the input. A file sent for a text
  * input is read as UTF-8 text (`-F note=@note.txt`).
  */
-export async function readRunRequest(req: Request, chooseDocument: (version: number | 'draft' | undefined) => Promise<ChosenDocument>, workflows: WorkflowService, blobs: BlobStore): Promise<{ inputs: Record<string, unknown>; version: number | 'draft' | undefined }> {
+export async function readRunRequest(req: Request, chooseDocument: (version: number | 'draft' | undefined) => Promise<ChosenDocument>, workflows: WorkflowService, storeFile: (bytes: Uint8Array, name: string) => Promise<FileRef>): Promise<{ inputs: Record<string, unknown>; version: number | 'draft' | undefined }> {
   if (!req.is('multipart/form-data')) {
     const body = parse(StartRunBody, req.body ?? {}, 'body');
     refuseWrittenFileRefs(body.inputs);
@@ -82,7 +80,7 @@ export async function readRunRequest(req: Request, chooseDocument: (version: num
           throw new MedflowError({ code: 'INPUT_TYPE', category: 'USER', message: `"${file.fieldname}" is a text input, and ${file.originalname} is not UTF-8 text`, details: { input: file.fieldname } });
         }
       } else {
-        body.inputs[file.fieldname] = await storeUpload(blobs, new Uint8Array(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength), utf8FileName(file.originalname) || file.fieldname);
+        body.inputs[file.fieldname] = await storeFile(new Uint8Array(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength), utf8FileName(file.originalname) || file.fieldname);
       }
     }
   }

@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { RunInputDescriptor } from '@medflow/sdk';
-import type { BlobStore } from '../store/index.js';
-import { storeUpload } from '../services/file-service.js';
+import type { FileRef, RunInputDescriptor } from '@medflow/sdk';
 
 export class UsageError extends Error {}
 
@@ -10,7 +8,7 @@ export class UsageError extends Error {}
  * Turns `--input name=value` and `--input name=@path` into run inputs. A path given for a text input
  * is read as UTF-8; for a file input it is stored as a file.
  */
-export async function readCliInputs(pairs: string[], descriptors: RunInputDescriptor[], blobs: BlobStore): Promise<Record<string, unknown>> {
+export async function readCliInputs(pairs: string[], descriptors: RunInputDescriptor[], storeFile: (bytes: Uint8Array, name: string) => Promise<FileRef>): Promise<Record<string, unknown>> {
   const byName = new Map(descriptors.map((d) => [d.name, d]));
   const inputs: Record<string, unknown> = {};
   for (const pair of pairs) {
@@ -31,7 +29,7 @@ export async function readCliInputs(pairs: string[], descriptors: RunInputDescri
     if (descriptor.kind === 'text') {
       try { inputs[name] = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, ''); } catch { throw new UsageError(`${path} is not UTF-8 text`); }
     } else {
-      inputs[name] = await storeUpload(blobs, new Uint8Array(bytes), basename(path));
+      inputs[name] = await storeFile(new Uint8Array(bytes), basename(path));
     }
   }
   return inputs;

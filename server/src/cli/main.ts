@@ -9,9 +9,9 @@ import { compareReports, evaluate, parseDataset, resolveDatasetFiles, type Evalu
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createRuntime } from '../runtime/index.js';
-import { createFileService } from '../services/file-service.js';
+import { RunFiles } from '../services/file-service.js';
 import { MemoryPhiVault } from '../compliance/phi-vault.js';
-import { MemoryBlobs } from '../store/index.js';
+import { uuidV7 } from '../ids/uuid-v7.js';
 import { backupEmbeddedStore, restoreEmbeddedStore } from '../store/sqlite-backup.js';
 import { readCliInputs, UsageError } from './inputs.js';
 import { ProgressDisplay } from './progress.js';
@@ -38,16 +38,16 @@ Exit codes: 0 completed, 1 failed, 2 bad usage or invalid workflow, 3 waiting fo
 export const EXIT = { completed: 0, failed: 1, usage: 2, waiting: 3, cancelled: 130 } as const;
 
 function createEngine() {
-  const blobs = new MemoryBlobs();
-  const files = createFileService(blobs);
+  // Files live in memory for the length of the command, with the same per-run handles as on the server.
+  const files = RunFiles.inMemory();
   const registry = new NodeRegistry().registerAll(builtinNodes);
   // The same settings as the server (MEDFLOW_MODELS_DIR, MEDFLOW_GPU…), so a flow runs the same way here.
   const config = loadConfig();
   const runtime = createRuntime(config.runtime, createLogger(process.env.MEDFLOW_LOG_LEVEL === 'debug' ? 'debug' : 'warn'));
   // Nothing outlives a command-line run, so redaction tables stay in memory and go at exit.
-  const services = runtime.services(files, new MemoryPhiVault());
-  const engine = new Engine({ registry, journal: new MemoryJournal(), pools: new ResourcePools(config.pools), services: () => services });
-  return { engine, blobs, runtime };
+  const phiVault = new MemoryPhiVault();
+  const engine = new Engine({ registry, journal: new MemoryJournal(), pools: new ResourcePools(config.pools), services: (runId) => runtime.services(files.forRun(runId), phiVault) });
+  return { engine, files, runtime };
 }
 
 async function readFlow(path: string | undefined): Promise<unknown> {
@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, file, datasetFile] = positionals;
   if (values.help || !command) { process.stdout.write(`${USAGE}\n`); return values.help ? 0 : EXIT.usage; }
   if (command === 'backup' || command === 'restore') return backupOrRestore(command, file);
-  const { engine, blobs, runtime } = createEngine();
+  const { engine, files, runtime } = createEngine();
 
   if (command === 'models') {
     const models = await runtime.registry.list();
@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   if (command === 'eval') {
-    const report = await runEvaluation(engine, blobs, await readFlow(file), datasetFile, values);
+    const report = await runEvaluation(engine, files, await readFlow(file), datasetFile, values);
     await runtime.close();
     return report.failedRuns ? EXIT.failed : EXIT.completed;
   }
@@ -97,10 +97,11 @@ async function main(argv: string[]): Promise<number> {
 
   const document = await readFlow(file);
   const plan = engine.planOrThrow(document);
-  const inputs = await readCliInputs(values.input ?? [], plan.runInputs, blobs);
+  const runId = uuidV7();
+  const inputs = await readCliInputs(values.input ?? [], plan.runInputs, (bytes, name) => files.storeUpload(runId, bytes, name));
   const display = values.quiet ? undefined : new ProgressDisplay(plan.document.nodes.map((n) => ({ id: n.id, label: n.label ?? n.id })));
   engine.on((event) => display?.update(event));
-  const { run, done } = await engine.start(document, inputs);
+  const { run, done } = await engine.start(document, inputs, { runId });
   const onInterrupt = () => { void engine.cancel(run.id, 'interrupted from the terminal'); };
   process.once('SIGINT', onInterrupt);
   const final: RunRecord = await done;
@@ -134,16 +135,20 @@ async function backupOrRestore(command: 'backup' | 'restore', file: string | und
   return 0;
 }
 
-async function runEvaluation(engine: Engine, blobs: MemoryBlobs, document: unknown, datasetFile: string | undefined, values: { concurrency?: string | undefined; out?: string | undefined; compare?: string | undefined; quiet?: boolean | undefined }) {
+/** Where a dataset's files wait until each record's run is given them. */
+const DATASET_SCOPE = 'dataset';
+
+async function runEvaluation(engine: Engine, files: RunFiles, document: unknown, datasetFile: string | undefined, values: { concurrency?: string | undefined; out?: string | undefined; compare?: string | undefined; quiet?: boolean | undefined }) {
   if (!datasetFile) throw new UsageError('missing <dataset.jsonl>');
   let text: string;
   try { text = await readFile(datasetFile, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${datasetFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
   const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new UsageError('--concurrency must be a whole number from 1 to 32');
   const before = values.compare ? JSON.parse(await readFile(values.compare, 'utf8')) as EvaluationReport : undefined;
-  const dataset = await resolveDatasetFiles(parseDataset(basename(datasetFile), text), datasetFile, blobs).catch((e: Error) => { throw new UsageError(`${datasetFile} ${e.message}`); });
+  const dataset = await resolveDatasetFiles(parseDataset(basename(datasetFile), text), datasetFile, (bytes, name) => files.storeUpload(DATASET_SCOPE, bytes, name)).catch((e: Error) => { throw new UsageError(`${datasetFile} ${e.message}`); });
   const report = await evaluate(engine, document, dataset, {
     concurrency,
+    prepareRun: (inputs, runId) => files.share(inputs, DATASET_SCOPE, runId),
     onProgress: (done, total) => { if (!values.quiet && (done % 25 === 0 || done === total)) process.stderr.write(`  ${done}/${total}\r`); },
   });
   if (!values.quiet) process.stderr.write('\n');

@@ -58,12 +58,13 @@ class EncryptedCollection<T extends StoredDocument> implements Collection<T> {
   count(filter?: Filter) { return this.inner.count(filter); }
 }
 
-interface BlobKeyRecord { id: string; innerId: string; size: number; name: string; mediaType: string; lastUsedAt: string }
+/** No file name here: names are often patients' (「山田太郎_紹介状.png」) and live only in the sealed references. */
+interface BlobKeyRecord { id: string; innerId: string; size: number; mediaType: string; lastUsedAt: string }
 
 /**
- * Encrypted blobs. A blob keeps the id of its plain bytes (sha256), so file references stay stable
- * across key rotation and the same scan uploaded twice is stored once; the sealed bytes live under
- * their own id, found through `blob_keys`.
+ * Encrypted blobs. A blob keeps the id of its plain bytes (sha256), so the same scan uploaded twice is
+ * stored once and handles stay valid across key rotation; the sealed bytes live under their own id, found
+ * through `blob_keys`. The content id is internal: runs name files by random handles (file-service.ts).
  */
 class EncryptedBlobs implements BlobStore {
   constructor(private readonly inner: BlobStore, private readonly index: Collection<BlobKeyRecord>, private readonly keys: KeyHolder) {}
@@ -78,7 +79,7 @@ class EncryptedBlobs implements BlobStore {
     }
     const sealed = this.keys.keyring.seal(Buffer.from(bytes), `blob/${id}`);
     const stored = await this.inner.put(Buffer.from(JSON.stringify(sealed)), { name: 'sealed', mediaType: 'application/octet-stream' });
-    await this.index.put({ id, innerId: stored.id, size: bytes.byteLength, name: meta.name.slice(0, 255), mediaType: meta.mediaType, lastUsedAt: now });
+    await this.index.put({ id, innerId: stored.id, size: bytes.byteLength, mediaType: meta.mediaType, lastUsedAt: now });
     return { id, size: bytes.byteLength };
   }
 

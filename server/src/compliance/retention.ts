@@ -1,4 +1,5 @@
 import { TERMINAL_RUN_STATUSES } from '@medflow/sdk';
+import { RunFiles } from '../services/file-service.js';
 import type { DocumentStore } from '../store/index.js';
 import type { AuditLog } from './audit-log.js';
 
@@ -19,6 +20,7 @@ export async function purgeExpiredPayloads(store: DocumentStore, audit: AuditLog
   const nodes = store.collection<{ id: string; inputs?: unknown; outputs?: unknown; error?: unknown; suspend?: unknown; resume?: unknown }>('run_nodes');
   const events = store.collection<{ id: string }>('run_events');
   const reviews = store.collection<{ id: string; draft?: unknown; sources?: unknown; result?: unknown; edits?: unknown }>('reviews');
+  const files = RunFiles.of(store);
 
   for (let skip = 0; ; skip += 200) {
     const page = await runs.find({}, { sort: { field: 'createdAt', direction: 'asc' }, limit: 200, skip });
@@ -41,6 +43,7 @@ export async function purgeExpiredPayloads(store: DocumentStore, audit: AuditLog
       }
       // Re-identification tables of redaction nodes hold the very words that were masked.
       await store.collection('phi_vault').deleteMany({ runId: run.id });
+      await files.forget(run.id);
       report.runsPurged++;
     }
     if (page.length < 200 || Date.parse(page[page.length - 1]!.createdAt) > cutoffMs) break;

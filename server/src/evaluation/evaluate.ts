@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RunRecord } from '@medflow/sdk';
 import type { Engine, RunHandle } from '../engine/index.js';
+import { uuidV7 } from '../ids/uuid-v7.js';
 import type { Dataset } from './dataset.js';
 import { metricKindOf, OutputScorer } from './metrics.js';
 
@@ -14,6 +15,8 @@ export interface EvaluationOptions {
   autoApproveReviews?: boolean;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Called with each record's inputs and the id its run will have, before it starts (files are shared into that run here). */
+  prepareRun?: (inputs: Record<string, unknown>, runId: string) => Promise<void>;
 }
 
 export interface RecordOutcome { id: string; status: RunRecord['status']; ok: boolean; ms: number; error?: string; byOutput: Record<string, boolean> }
@@ -40,8 +43,10 @@ export interface EvaluationReport {
  * draft's values); bounded, so a flow that loops through gates cannot hang. Without `autoApprove` a
  * waiting run is returned as it is.
  */
-export async function runApprovingReviews(engine: Engine, document: unknown, inputs: Record<string, unknown>, autoApprove = true): Promise<RunRecord> {
-  let handle: RunHandle = await engine.start(document, inputs);
+export async function runApprovingReviews(engine: Engine, document: unknown, inputs: Record<string, unknown>, autoApprove = true, prepareRun?: EvaluationOptions['prepareRun']): Promise<RunRecord> {
+  const runId = uuidV7();
+  await prepareRun?.(inputs, runId);
+  let handle: RunHandle = await engine.start(document, inputs, { runId });
   let final = await handle.done;
   for (let gates = 0; final.status === 'waiting_review' && autoApprove && gates < 20; gates++) {
     const waiting = handle.nodes().find((n) => n.status === 'waiting');
@@ -78,7 +83,7 @@ export async function evaluate(engine: Engine, document: unknown, dataset: Datas
     let final: RunRecord | undefined;
     let error: string | undefined;
     try {
-      final = await runApprovingReviews(engine, plan.document, record.inputs, options.autoApproveReviews !== false);
+      final = await runApprovingReviews(engine, plan.document, record.inputs, options.autoApproveReviews !== false, options.prepareRun);
       if (final.status !== 'completed') error = final.error ? `${final.error.code}: ${final.error.message}` : `run ended ${final.status}`;
     } catch (e) {
       error = (e as Error).message;

@@ -60,8 +60,9 @@ export class RunService {
   private get events() { return this.store.collection<StoredEventChunk>('run_events'); }
 
   /** Starts a run of a document chosen by `WorkflowService.documentForRun` (which applies the policy). */
-  async start(workflowId: string, chosen: ChosenDocument, inputs: Record<string, unknown>, startedBy?: string): Promise<RunHandle> {
-    return this.engine.start(chosen.document, inputs, { workflowId, workflowVersion: chosen.version, ...(startedBy ? { startedBy } : {}) });
+  /** `runId`: chosen by the caller when files were stored for the run before it started. */
+  async start(workflowId: string, chosen: ChosenDocument, inputs: Record<string, unknown>, startedBy?: string, runId?: string): Promise<RunHandle> {
+    return this.engine.start(chosen.document, inputs, { workflowId, workflowVersion: chosen.version, ...(startedBy ? { startedBy } : {}), ...(runId ? { runId } : {}) });
   }
 
   /** The run without its node records (which carry most of the payload). */

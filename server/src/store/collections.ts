@@ -18,8 +18,10 @@ export const COLLECTIONS = {
   sessions: { indexes: ['userId'] },
   /** The hash-chained audit trail; ids are zero-padded sequence numbers. */
   audit_events: { indexes: ['seq', 'action', 'actor.id', 'resource.id', 'patientData'] },
-  /** Encrypted blobs: plain-content id → sealed bytes. */
+  /** Encrypted blobs: plain-content id → sealed bytes (internal: references never carry this id). */
   blob_keys: { indexes: ['lastUsedAt'] },
+  /** Which run may read which stored file: ids `<runId>/<fileId>`, found by id prefix. */
+  file_handles: { indexes: [] },
   reviews: { indexes: ['runId', 'status', 'workflowId', 'createdAt'] },
   /** Re-identification tables of PHI redaction, by run (entries encrypted). */
   phi_vault: { indexes: ['runId'] },
