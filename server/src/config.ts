@@ -1,5 +1,5 @@
 import type { SandboxPolicy } from '@medflow/sandbox';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import type { RuntimeConfig } from './runtime/index.js';
@@ -42,6 +42,8 @@ export const ConfigSchema = z.object({
   MEDFLOW_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   MEDFLOW_ENCRYPTION_KEYS: z.string().optional(),
   MEDFLOW_ENCRYPTION_KEY_FILE: z.string().optional(),
+  MEDFLOW_AUDIT_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'MEDFLOW_AUDIT_KEY is the base64 of 32 random bytes (openssl rand -base64 32)').or(z.literal('')).optional(),
+  MEDFLOW_AUDIT_KEY_FILE: z.string().optional(),
   MEDFLOW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   MEDFLOW_EGRESS_POLICY: z.enum(['deny-external', 'redacted-only']).default('deny-external'),
   MEDFLOW_INTERNAL_HOSTS: z.string().default(''),
@@ -79,6 +81,9 @@ export interface SecurityConfig {
   lockout: { threshold: number; minutes: number };
   encryptionKeys?: string;
   keyFile: string;
+  /** The audit trail's sealing key (HMAC), kept apart from the store like the data keys. */
+  auditKey?: string;
+  auditKeyFile: string;
   retentionDays?: number;
   egress: { mode: 'deny-external' | 'redacted-only'; internalHosts: string[] };
   /** Single sign-on; `redirectUri` absent means "<the server's URL>/api/auth/oidc/callback". */
@@ -147,6 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       lockout: { threshold: c.MEDFLOW_LOCKOUT_THRESHOLD, minutes: c.MEDFLOW_LOCKOUT_MINUTES },
       ...(c.MEDFLOW_ENCRYPTION_KEYS ? { encryptionKeys: c.MEDFLOW_ENCRYPTION_KEYS } : {}),
       keyFile: resolve(c.MEDFLOW_ENCRYPTION_KEY_FILE ?? resolve(c.MEDFLOW_DATA_DIR, 'encryption.keys')),
+      ...(c.MEDFLOW_AUDIT_KEY ? { auditKey: c.MEDFLOW_AUDIT_KEY } : {}),
+      // Beside the data keys by default: wherever the administrator moved those, this goes too.
+      auditKeyFile: resolve(c.MEDFLOW_AUDIT_KEY_FILE ?? resolve(dirname(resolve(c.MEDFLOW_ENCRYPTION_KEY_FILE ?? resolve(c.MEDFLOW_DATA_DIR, 'encryption.keys'))), 'audit.key')),
       ...(c.MEDFLOW_RETENTION_DAYS ? { retentionDays: c.MEDFLOW_RETENTION_DAYS } : {}),
       egress: { mode: c.MEDFLOW_EGRESS_POLICY, internalHosts: list(c.MEDFLOW_INTERNAL_HOSTS) },
       ...(c.MEDFLOW_OIDC_ISSUER && c.MEDFLOW_OIDC_CLIENT_ID ? {

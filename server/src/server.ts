@@ -9,6 +9,7 @@ import { RunService } from './runs/run-service.js';
 import { StoreJournal } from './runs/store-journal.js';
 import { announceCodeTables, createRuntime, type Runtime } from './runtime/index.js';
 import { RunFiles } from './services/file-service.js';
+import { loadAuditKey } from './compliance/audit-key.js';
 import { migrateFileStorage } from './services/file-migration.js';
 import { openStore, type DocumentStore } from './store/index.js';
 import { TemplateLibrary } from './templates/template-library.js';
@@ -56,7 +57,14 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     logger.warn('generated a data encryption key; move it off this disk (MEDFLOW_ENCRYPTION_KEY_FILE) and keep a copy offline', { keyFile: keyring.source.path });
   }
   const store = new EncryptedStore(rawStore, { keyring });
-  const audit = new AuditLog(store);
+  const auditKey = loadAuditKey({ ...(security.auditKey ? { envKey: security.auditKey } : {}), keyFile: security.auditKeyFile });
+  if (auditKey.source.kind === 'file' && auditKey.source.generated) {
+    logger.warn('generated the audit sealing key; keep it apart from the database (MEDFLOW_AUDIT_KEY_FILE) with a copy offline', { keyFile: auditKey.source.path });
+  }
+  const audit = new AuditLog(store, auditKey.key);
+  const auditOpening = await audit.open();
+  if (auditOpening.state === 'broken') logger.error('audit trail does not match its sealed head: recorded as audit.integrity; check it with GET /api/audit/verify', { ...auditOpening });
+  if (auditOpening.state === 'sealed-existing') logger.info('audit trail sealed (events written before sealing)', { events: auditOpening.events });
   const users = new UserService(store, security.lockout);
   const sessions = new SessionService(store, security.session);
   const registry = new NodeRegistry().registerAll(builtinNodes);
@@ -83,6 +91,12 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   if (reconciled.created || reconciled.resumed) logger.info('reviews reconciled after restart', { ...reconciled });
   const reviewTimer = setInterval(() => void reviews.sweepDeadlines().catch((error: Error) => logger.error('review deadline sweep failed', { error: error.message })), 60_000);
   reviewTimer.unref();
+  // A signed checkpoint a day goes to the log, which hospitals ship off this machine: a copy apart from the store.
+  const checkpointTimer = setInterval(() => void audit.checkpoint().then(
+    (checkpoint) => logger.info('audit checkpoint (keep a copy: medflow audit verify --checkpoint)', { checkpoint }),
+    (error: Error) => logger.error('audit checkpoint failed', { error: error.message }),
+  ), 86_400_000);
+  checkpointTimer.unref();
 
   const setupToken = (await users.count()) === 0 ? security.setupToken ?? randomBytes(9).toString('base64url') : undefined;
 
@@ -131,6 +145,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     async close() {
       clearInterval(retentionTimer);
       clearInterval(reviewTimer);
+      clearInterval(checkpointTimer);
       await evaluations.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

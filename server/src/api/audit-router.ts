@@ -1,3 +1,4 @@
+import { MedflowError } from '@medflow/sdk';
 import { z } from 'zod';
 import { auditCsvHeader, auditCsvRow, type AuditLog } from '../compliance/audit-log.js';
 import { auditRequest } from './audit-helpers.js';
@@ -8,6 +9,13 @@ const ListQuery = z.object({
   actorId: z.uuid().optional(), action: z.string().max(100).optional(), resourceId: z.string().max(200).optional(),
   patientData: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0),
+});
+
+const VerifyBody = z.object({
+  checkpoint: z.object({
+    format: z.literal('medflow-audit-checkpoint/1'), seq: z.number().int().min(0), hash: z.string().regex(/^[a-f0-9]{64}$/, 'hash: 64 hexadecimal characters'),
+    time: z.iso.datetime(), mac: z.string().regex(/^[a-f0-9]{64}$/, 'mac: 64 hexadecimal characters'),
+  }),
 });
 
 /** The audit trail for auditors: list with filters, chain verification, CSV export (itself audited). */
@@ -24,6 +32,26 @@ export function auditRouter(table: RouteTable, audit: AuditLog) {
     const result = await audit.verify();
     await auditRequest(audit, req, { action: 'audit.verify', patientData: false, outcome: result.ok ? 'success' : 'failure', details: { checked: result.checked, ...(result.firstBroken ? { firstBroken: result.firstBroken.seq } : {}) } });
     res.json(result);
+  });
+
+  /** Verifies the trail against a checkpoint kept elsewhere (printed earlier by this route or `medflow audit checkpoint`). */
+  r.post('/verify', 'audit.read', async (req, res) => {
+    const { checkpoint } = parse(VerifyBody, req.body ?? {}, 'body');
+    const result = await audit.verify({ checkpoint });
+    await auditRequest(audit, req, { action: 'audit.verify', patientData: false, outcome: result.ok ? 'success' : 'failure', details: { checked: result.checked, checkpointSeq: checkpoint.seq, ...(result.firstBroken ? { firstBroken: result.firstBroken.seq } : {}) } });
+    res.json(result);
+  });
+
+  /** A signed checkpoint at the newest event, once the trail verifies: to print or file elsewhere. */
+  r.post('/checkpoint', 'audit.read', async (req, res) => {
+    const verified = await audit.verify();
+    if (!verified.ok) {
+      await auditRequest(audit, req, { action: 'audit.checkpoint', patientData: false, outcome: 'failure', details: { firstBroken: verified.firstBroken!.seq } });
+      throw new MedflowError({ code: 'AUDIT_CHAIN_BROKEN', category: 'USER', message: `the trail does not verify (${verified.firstBroken!.reason} at ${verified.firstBroken!.seq}): no checkpoint is signed over it`, details: { ...verified } });
+    }
+    const checkpoint = await audit.checkpoint();
+    await auditRequest(audit, req, { action: 'audit.checkpoint', patientData: false, outcome: 'success', details: { seq: checkpoint.seq } });
+    res.status(201).json({ checkpoint });
   });
 
   r.get('/export.csv', 'audit.export', async (req, res) => {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,9 @@ import { createLogger } from '../logger.js';
 import { createRuntime } from '../runtime/index.js';
 import { RunFiles } from '../services/file-service.js';
 import { MemoryPhiVault } from '../compliance/phi-vault.js';
+import { AuditLog, type AuditCheckpoint } from '../compliance/audit-log.js';
+import { loadAuditKey } from '../compliance/audit-key.js';
+import { openStore } from '../store/index.js';
 import { uuidV7 } from '../ids/uuid-v7.js';
 import { backupEmbeddedStore, restoreEmbeddedStore } from '../store/sqlite-backup.js';
 import { readCliInputs, UsageError } from './inputs.js';
@@ -24,6 +28,8 @@ Usage:
   medflow eval <flow.json> <dataset.jsonl> [--concurrency N] [--out report.json] [--compare before.json]
   medflow node-types
   medflow models                 (what is in MEDFLOW_MODELS_DIR)
+  medflow audit verify [--checkpoint file.json]   walk the audit trail (hashes, seals, head, checkpoints)
+  medflow audit checkpoint       print a signed checkpoint of the verified trail, to keep elsewhere
   medflow backup <file>          copy the embedded store (MEDFLOW_DATA_DIR/medflow.db), also while the server runs
   medflow restore <file>         replace the embedded store with a backup (stop the server first)
 
@@ -64,12 +70,13 @@ async function main(argv: string[]): Promise<number> {
     args: argv, allowPositionals: true, strict: true,
     options: {
       input: { type: 'string', short: 'i', multiple: true }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' },
-      concurrency: { type: 'string' }, out: { type: 'string' }, compare: { type: 'string' },
+      concurrency: { type: 'string' }, out: { type: 'string' }, compare: { type: 'string' }, checkpoint: { type: 'string' },
     },
   });
   const [command, file, datasetFile] = positionals;
   if (values.help || !command) { process.stdout.write(`${USAGE}\n`); return values.help ? 0 : EXIT.usage; }
   if (command === 'backup' || command === 'restore') return backupOrRestore(command, file);
+  if (command === 'audit') return auditCommand(file, values.checkpoint);
   const { engine, files, runtime } = createEngine();
 
   if (command === 'models') {
@@ -111,6 +118,35 @@ async function main(argv: string[]): Promise<number> {
   if (final.status === 'failed' && final.error) process.stderr.write(`✖ ${final.error.code}: ${final.error.message}\n`);
   await runtime.close();
   return final.status === 'completed' ? EXIT.completed : final.status === 'waiting_review' ? EXIT.waiting : final.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
+}
+
+/**
+ * The audit trail, read where the server keeps it (embedded file or MongoDB) with the same sealing key. Exit 1 when
+ * the trail does not verify, with the first broken point on stderr.
+ */
+async function auditCommand(sub: string | undefined, checkpointFile: string | undefined): Promise<number> {
+  if (sub !== 'verify' && sub !== 'checkpoint') throw new UsageError('medflow audit verify [--checkpoint file.json] | medflow audit checkpoint');
+  const config = loadConfig();
+  const security = config.security;
+  if (!security.auditKey && !existsSync(security.auditKeyFile)) throw new UsageError(`no audit key at ${security.auditKeyFile} (MEDFLOW_AUDIT_KEY / MEDFLOW_AUDIT_KEY_FILE): the trail cannot be verified without the key it was sealed with`);
+  let checkpoint: AuditCheckpoint | undefined;
+  if (checkpointFile) {
+    try { checkpoint = JSON.parse(await readFile(checkpointFile, 'utf8')) as AuditCheckpoint; } catch (e) { throw new UsageError(`cannot read checkpoint ${checkpointFile}: ${(e as Error).message}`); }
+    if (checkpoint?.format !== 'medflow-audit-checkpoint/1') throw new UsageError(`${checkpointFile} is not a MedFlow audit checkpoint`);
+  }
+  const store = await openStore({ sqlitePath: join(config.dataDir, 'medflow.db'), ...(config.mongodbUri ? { mongodbUri: config.mongodbUri } : {}) });
+  try {
+    const audit = new AuditLog(store, loadAuditKey({ ...(security.auditKey ? { envKey: security.auditKey } : {}), keyFile: security.auditKeyFile }).key);
+    const verified = await audit.verify(checkpoint ? { checkpoint } : {});
+    if (!verified.ok) {
+      process.stderr.write(`✖ audit trail broken at event ${verified.firstBroken!.seq}: ${verified.firstBroken!.reason} (${verified.checked} events hold before it)\n`);
+      return EXIT.failed;
+    }
+    if (sub === 'verify') { process.stdout.write(`${JSON.stringify(verified, null, 2)}\n`); return 0; }
+    process.stdout.write(`${JSON.stringify(await audit.checkpoint(), null, 2)}\n`);
+    process.stderr.write('keep this checkpoint apart from the server (print it, file it): medflow audit verify --checkpoint <file> shows a trail rewritten or cut back below it.\n');
+    return 0;
+  } finally { await store.close(); }
 }
 
 /** Backup and restore of the embedded store; MongoDB deployments use mongodump / mongorestore (README). */

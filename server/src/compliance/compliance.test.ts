@@ -14,9 +14,9 @@ const memoryStore = () => new SqliteStore({ path: ':memory:', collections: COLLE
 describe('audit chain', () => {
   it('links every event to the previous hash and names the first altered or missing one', async () => {
     const store = memoryStore();
-    const audit = new AuditLog(store);
+    const audit = new AuditLog(store, randomBytes(32));
     await Promise.all(Array.from({ length: 20 }, (_, i) => audit.append({ actor: { id: 'u', username: 'dr' }, action: 'run.view', resource: { type: 'run', id: `r${i}` }, patientData: true, outcome: 'success' })));
-    expect(await audit.verify()).toEqual({ ok: true, checked: 20 });
+    expect(await audit.verify()).toMatchObject({ ok: true, checked: 20 });
     const raw = store.collection<Record<string, unknown> & { id: string }>('audit_events');
     const seventh = (await raw.get('000000000007'))!;
     await raw.put({ ...seventh, actor: { id: 'u', username: 'someone-else' } });

@@ -18,6 +18,9 @@ export const COLLECTIONS = {
   sessions: { indexes: ['userId'] },
   /** The hash-chained audit trail; ids are zero-padded sequence numbers. */
   audit_events: { indexes: ['seq', 'action', 'actor.id', 'resource.id', 'patientData'] },
+  /** The audit trail's sealed head (one document) and its signed checkpoints, by zero-padded sequence number. */
+  audit_head: { indexes: [] },
+  audit_checkpoints: { indexes: [] },
   /** Encrypted blobs: plain-content id → sealed bytes (internal: references never carry this id). */
   blob_keys: { indexes: ['lastUsedAt'] },
   /** Which run may read which stored file: ids `<runId>/<fileId>`, found by id prefix. */
