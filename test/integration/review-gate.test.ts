@@ -25,6 +25,8 @@ afterAll(async () => { await server.stop(); });
 async function startGated(document: object, client: Client = server.admin) {
   const wf = await client.api('POST', '/api/workflows', { document });
   expect(wf.status).toBe(201);
+  // The gate names the 確認医 role; a role reviews only workflows shared with it (review-access.ts).
+  expect((await client.api('PUT', `/api/workflows/${wf.body.workflow.id}/shares`, { shares: [{ principal: 'role:reviewer', access: 'run' }] })).status).toBe(200);
   const run = await client.api('POST', `/api/workflows/${wf.body.workflow.id}/runs?wait=true`, { inputs, version: 'draft' });
   expect(run.body.run.status).toBe('waiting_review');
   const list = await reviewer.api('GET', `/api/reviews?workflowId=${wf.body.workflow.id}`);
@@ -190,6 +192,7 @@ describe('review gate across a server restart', () => {
     const dataDir = first.dataDir;
     const doctor = await createUser(first.admin, 'dr-restart', ['reviewer']);
     const wf = await first.admin.api('POST', '/api/workflows', { document: gateFlow() });
+    await first.admin.api('PUT', `/api/workflows/${wf.body.workflow.id}/shares`, { shares: [{ principal: 'role:reviewer', access: 'run' }] });
     const run = await first.admin.api('POST', `/api/workflows/${wf.body.workflow.id}/runs?wait=true`, { inputs, version: 'draft' });
     expect(run.body.run.status).toBe('waiting_review');
     const reviewIdBefore = (await doctor.api('GET', '/api/reviews')).body.reviews[0].id;

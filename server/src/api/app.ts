@@ -101,7 +101,7 @@ export function createApp(deps: AppDeps): Express & { routes: RouteTable } {
   }));
   api.use(catalogueRouter(table, audit, deps.engine, deps.store, deps.version));
   const lookup = (type: string, version: number, pin?: string) => deps.engine.registry.get(type, version, pin);
-  const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, files: deps.files, maxUploadBytes: deps.maxUploadBytes, lookup, phiVault: deps.phiVault });
+  const { workflowRuns, runs } = runsRouter({ table, audit, runs: deps.runs, workflows: deps.workflows, reviews: deps.reviews, files: deps.files, maxUploadBytes: deps.maxUploadBytes, lookup, phiVault: deps.phiVault });
   api.use('/workflows', workflowRuns);
   api.use('/workflows', workflowsRouter(table, audit, deps.workflows));
   const evaluationRoutes = evaluationsRouter(table, audit, deps.workflows, deps.evaluations);

@@ -33,18 +33,18 @@ export interface ReviewsRouterDeps { table: RouteTable; audit: AuditLog; reviews
 export function reviewsRouter({ table, audit, reviews, runs, files, lookup }: ReviewsRouterDeps) {
   const r = secureRouter(table, '/api/reviews', audit);
 
-  const summary = (req: Request, review: ReviewRecord) => ({
+  const summary = async (req: Request, review: ReviewRecord) => ({
     id: review.id, runId: review.runId, nodeId: review.nodeId, workflowId: review.workflowId, workflowName: review.workflowName,
     title: review.title, status: review.status, createdAt: review.createdAt, deadline: review.deadline ?? null,
     overdue: !!review.deadline && review.status === 'pending' && Date.parse(review.deadline) < Date.now(), escalated: !!review.escalatedAt,
     fieldCount: review.draft.fields.length, withoutEvidence: review.draft.fields.filter((f) => !f.evidence).length,
-    decision: review.decision ?? null, mayDecide: review.status === 'pending' && reviews.mayDecide(req.auth!, review),
+    decision: review.decision ?? null, mayDecide: review.status === 'pending' && (await reviews.mayDecide(req.auth!, review)),
   });
 
   /** A review the caller may open; anyone else gets "not found" (and the attempt is audited). */
   const reviewFor = async (req: Request, id: string, action: string) => {
     const review = await reviews.get(id);
-    const allowed = reviews.mayView(req.auth!, review);
+    const allowed = await reviews.mayView(req.auth!, review);
     await auditRequest(audit, req, { action, resource: { type: 'review', id }, patientData: true, outcome: allowed ? 'success' : 'denied', details: { runId: review.runId } });
     if (!allowed) throw refusal(ErrorCodes.NOT_FOUND, `review "${id}" not found`, { id });
     return review;
@@ -53,7 +53,7 @@ export function reviewsRouter({ table, audit, reviews, runs, files, lookup }: Re
   r.get('/', 'review.read', async (req, res) => {
     const q = parse(ListQuery, req.query, 'query');
     const list = await reviews.list(req.auth!, { status: q.status, overdue: q.overdue, ...(q.workflowId ? { workflowId: q.workflowId } : {}), ...(q.olderThanHours !== undefined ? { olderThanHours: q.olderThanHours } : {}) });
-    res.json({ reviews: list.map((review) => summary(req, review)) });
+    res.json({ reviews: await Promise.all(list.map((review) => summary(req, review))) });
   });
 
   /** Everything the reviewer needs: sources, the draft's fields with evidence, which AI nodes made it. */
@@ -64,7 +64,7 @@ export function reviewsRouter({ table, audit, reviews, runs, files, lookup }: Re
     const madeBy = aiProvenance(run.document, lookup).get(review.nodeId)?.sources ?? [];
     res.json({
       review: {
-        ...summary(req, review), instructions: review.instructions, reviewers: review.reviewers, escalation: review.escalation,
+        ...(await summary(req, review)), instructions: review.instructions, reviewers: review.reviewers, escalation: review.escalation,
         fields: review.draft.fields, sources: review.sources, madeBy, result: review.result ?? null, edits: review.edits ?? [],
       },
     });
@@ -75,7 +75,7 @@ export function reviewsRouter({ table, audit, reviews, runs, files, lookup }: Re
     const { id } = parse(Params, req.params, 'params');
     const body = parse(DecisionBody, req.body, 'body');
     const { review, replayed } = await reviews.decide(req.auth!, id, body, req.ip ?? '');
-    res.status(replayed ? 200 : 201).json({ review: summary(req, review), edits: review.edits ?? [], replayed });
+    res.status(replayed ? 200 : 201).json({ review: await summary(req, review), edits: review.edits ?? [], replayed });
   });
 
   /** A source file of the review (the scan, the recording): only files the review shows. */

@@ -9,6 +9,7 @@ import type { StorePhiVault } from '../compliance/phi-vault.js';
 import { detailOf, runNotFound, type RunDetail, type RunService } from '../runs/run-service.js';
 import { uuidV7 } from '../ids/uuid-v7.js';
 import type { RunFiles } from '../services/file-service.js';
+import type { ReviewService } from '../reviews/review-service.js';
 import type { ChosenDocument, WorkflowService } from '../workflows/workflow-service.js';
 import { auditRequest } from './audit-helpers.js';
 import { secureRouter, type RouteTable } from './secure-router.js';
@@ -36,7 +37,7 @@ const TERMINAL_EVENTS = new Set(['run.completed', 'run.failed', 'run.cancelled']
 const KEEPALIVE_MS = 15_000;
 
 export interface RunsRouterDeps {
-  table: RouteTable; audit: AuditLog; runs: RunService; workflows: WorkflowService; files: RunFiles; maxUploadBytes: number;
+  table: RouteTable; audit: AuditLog; runs: RunService; workflows: WorkflowService; reviews: ReviewService; files: RunFiles; maxUploadBytes: number;
   /** Node definitions by type and version, for the AI-draft labels. */
   lookup: NodeLookup;
   phiVault: StorePhiVault;
@@ -47,22 +48,21 @@ const AI_DRAFT_NOTICE = {
   en: 'Contains AI drafts: not a confirmed record until a physician has reviewed it.',
 };
 
-export function runsRouter({ table, audit, runs, workflows, files, maxUploadBytes, lookup, phiVault }: RunsRouterDeps) {
+export function runsRouter({ table, audit, runs, workflows, reviews, files, maxUploadBytes, lookup, phiVault }: RunsRouterDeps) {
   const workflowRuns = secureRouter(table, '/api/workflows', audit, { mergeParams: true });
   const upload = uploadParser(maxUploadBytes);
 
   /**
-   * A run the caller may see: their own, any run of a workflow they edit or own, or (reviewers) a run
-   * of a workflow shared with them. Anything else is "not found". Every view of run data is audited.
+   * A run the caller may see: their own, any run of a workflow they edit or own, or a run whose review gate names
+   * them as a reviewer (see review-access.ts). Anything else is "not found". Every view of run data is audited.
    */
   const runFor = async (req: Request, id: string, action = 'run.view', details?: Record<string, unknown>): Promise<RunDetail> => {
     const detail = await runs.get(id);
     const auth = req.auth!;
     let allowed = detail.run.startedBy === auth.user.id || auth.user.roles.includes('admin');
-    if (!allowed && detail.run.workflowId) {
-      const access = await accessTo(req, workflows, detail.run.workflowId);
-      allowed = atLeast(access, 'edit') || (access !== 'none' && auth.permissions.has('review.read'));
-    }
+    if (!allowed && detail.run.workflowId) allowed = atLeast(await accessTo(req, workflows, detail.run.workflowId), 'edit');
+    // Reviewers by the same rule as the review itself (review-access.ts): the gate of this run names them.
+    if (!allowed) allowed = await reviews.mayViewRunAsReviewer(auth, id);
     if (!allowed) {
       await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'denied', ...(details ? { details } : {}) });
       throw runNotFound(id);

@@ -1,6 +1,6 @@
 import { ErrorCodes, MedflowError, type RunEvent } from '@medflow/sdk';
 import { draftFields, type ReviewDecision, type ReviewField } from '@medflow/nodes-builtin';
-import type { AuthContext } from '../auth/access.js';
+import type { AuthContext, WorkflowAccess } from '../auth/access.js';
 import { forbidden, refusal } from '../auth/auth-errors.js';
 import type { Role } from '../auth/roles.js';
 import type { AuditLog } from '../compliance/audit-log.js';
@@ -8,6 +8,7 @@ import type { Engine } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type { RunService } from '../runs/run-service.js';
 import type { DocumentStore } from '../store/index.js';
+import { mayDecideReview, mayViewReview } from './review-access.js';
 import { reviewId, type ReviewRecord, type ReviewStatus } from './review-record.js';
 
 export type DecisionInput =
@@ -32,6 +33,8 @@ export class ReviewService {
     private readonly runs: RunService,
     private readonly audit: AuditLog,
     private readonly logger: Logger,
+    /** The caller's access to a workflow (none when it is not shared with them or is gone). */
+    private readonly accessOf: (auth: AuthContext, workflowId: string | undefined) => Promise<WorkflowAccess>,
   ) {}
 
   private get reviews() { return this.store.collection<ReviewRecord>('reviews'); }
@@ -104,16 +107,21 @@ export class ReviewService {
     return { created, resumed };
   }
 
-  /** Whether this user may decide: named by role or user name in the gate, or among the escalation roles once escalated. */
-  mayDecide(auth: AuthContext, review: ReviewRecord): boolean {
-    if (!auth.permissions.has('review.decide')) return false;
-    const hasRole = (roles: Role[]) => auth.user.roles.some((r) => roles.includes(r));
-    return hasRole(review.reviewers.roles) || review.reviewers.users.includes(auth.user.username) || (!!review.escalatedAt && hasRole(review.escalation.roles));
+  /** Whether this user may decide (review-access.ts has the rule: named by the gate, and shared unless named by user). */
+  async mayDecide(auth: AuthContext, review: ReviewRecord): Promise<boolean> {
+    return mayDecideReview(auth, review, await this.accessOf(auth, review.workflowId));
   }
 
   /** Who may open a review: its deciders, whoever started the run, and administrators. */
-  mayView(auth: AuthContext, review: ReviewRecord): boolean {
-    return this.mayDecide(auth, review) || review.startedBy === auth.user.id || auth.user.roles.includes('admin');
+  async mayView(auth: AuthContext, review: ReviewRecord): Promise<boolean> {
+    return mayViewReview(auth, review, await this.accessOf(auth, review.workflowId));
+  }
+
+  /** Whether this user may see a run's result because they may decide (or decided) one of its reviews. */
+  async mayViewRunAsReviewer(auth: AuthContext, runId: string): Promise<boolean> {
+    await this.settled();
+    for (const review of await this.reviews.find({ runId })) if (await this.mayDecide(auth, review)) return true;
+    return false;
   }
 
   async get(id: string): Promise<ReviewRecord> {
@@ -129,8 +137,11 @@ export class ReviewService {
     const where: Record<string, string> = { status: filter.status ?? 'pending' };
     if (filter.workflowId) where.workflowId = filter.workflowId;
     const all = await this.reviews.find(where, { sort: { field: 'createdAt', direction: 'asc' }, limit: 5000 });
+    const access = new Map<string, Promise<WorkflowAccess>>();
+    const accessOf = (workflowId: string | undefined) => { const k = workflowId ?? ''; let a = access.get(k); if (!a) access.set(k, (a = this.accessOf(auth, workflowId))); return a; };
+    const visible = await Promise.all(all.map(async (r) => mayViewReview(auth, r, await accessOf(r.workflowId))));
     return all
-      .filter((r) => this.mayView(auth, r))
+      .filter((_r, i) => visible[i])
       .filter((r) => !filter.overdue || (!!r.deadline && Date.parse(r.deadline) < now))
       .filter((r) => filter.olderThanHours === undefined || now - Date.parse(r.createdAt) >= filter.olderThanHours * 3_600_000)
       .sort((a, b) => (a.deadline ? Date.parse(a.deadline) : Infinity) - (b.deadline ? Date.parse(b.deadline) : Infinity) || a.createdAt.localeCompare(b.createdAt));
@@ -144,7 +155,12 @@ export class ReviewService {
   async decide(auth: AuthContext, id: string, input: DecisionInput, clientAddress: string): Promise<{ review: ReviewRecord; replayed: boolean }> {
     const review = await this.get(id);
     const actor = { id: auth.user.id, username: auth.user.username };
-    if (!this.mayDecide(auth, review)) {
+    // Someone who may not even open the review learns nothing about it: "not found", as for reading it.
+    if (!(await this.mayView(auth, review))) {
+      await this.audit.append({ actor, action: 'review.decide', resource: { type: 'review', id }, patientData: true, outcome: 'denied', clientAddress, details: { runId: review.runId } });
+      throw notFound(id);
+    }
+    if (!(await this.mayDecide(auth, review))) {
       await this.audit.append({ actor, action: 'review.decide', resource: { type: 'review', id }, patientData: true, outcome: 'denied', clientAddress, details: { runId: review.runId } });
       throw forbidden('you are not among the reviewers this review gate names / この確認を行う権限がありません', { reviewers: review.reviewers });
     }
