@@ -26,6 +26,7 @@ describe.runIf(browserAvailable && tables)('code picker in the review screen (Ch
     const wf = await author.api('POST', '/api/workflows', { document: JSON.parse(readFileSync(TEMPLATE, 'utf8')) });
     expect(wf.status).toBe(201);
     workflowId = wf.body.workflow.id;
+    await author.api('PUT', `/api/workflows/${workflowId}/shares`, { shares: [{ principal: 'role:reviewer', access: 'run' }] });
     const run = await author.api('POST', `/api/workflows/${workflowId}/runs?wait=true`, { inputs: { text: '#1 肺炎\n#2 高血圧症' }, version: 'draft' });
     runId = run.body.run.id;
     expect(run.body.run.status).toBe('waiting_review');

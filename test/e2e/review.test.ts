@@ -19,6 +19,8 @@ describe.runIf(browserAvailable)('review inbox and review screen in Chromium', (
     server = await startTestServer({ MEDFLOW_EDITOR_DIR: EDITOR_DIR });
     await createUser(server.admin, 'dr-suzuki', ['reviewer']);
     const wf = await server.admin.api('POST', '/api/workflows', { document: gateFlow() });
+    // The gate names the 確認医 role, which reviews workflows shared with it.
+    await server.admin.api('PUT', `/api/workflows/${wf.body.workflow.id}/shares`, { shares: [{ principal: 'role:reviewer', access: 'run' }] });
     const run = await server.admin.api('POST', `/api/workflows/${wf.body.workflow.id}/runs?wait=true`, { inputs: gateInputs, version: 'draft' });
     runId = run.body.run.id;
     browser = await launchBrowser();
