@@ -104,6 +104,10 @@ describe('PHI re-identification', () => {
     expect((await runner.api('POST', path, { reason: '見てみたい理由です' })).status).toBe(404);
     const trail = (await server.admin.api('GET', `/api/audit?action=phi.reidentify&resourceId=${run.run.id}`)).body.events;
     expect(trail.map((e: { outcome: string }) => e.outcome).sort()).toEqual(['denied', 'success']);
-    expect(trail.find((e: { outcome: string }) => e.outcome === 'success').details).toMatchObject({ nodeId: 'redact', reason: '主治医への紹介状作成のため' });
+    // The reason is free text (it may name the patient): sealed beside the event, read back through an audited request.
+    const success = trail.find((e: { outcome: string }) => e.outcome === 'success');
+    expect(success.details).toMatchObject({ nodeId: 'redact', sealed: { fields: ['reason'] } });
+    expect(JSON.stringify(success)).not.toContain('紹介状');
+    expect((await server.admin.api('GET', `/api/audit/${success.seq}/sealed`)).body).toMatchObject({ fields: { reason: '主治医への紹介状作成のため' }, holds: true });
   });
 });

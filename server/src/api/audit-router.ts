@@ -1,4 +1,4 @@
-import { MedflowError } from '@medflow/sdk';
+import { ErrorCodes, MedflowError } from '@medflow/sdk';
 import { z } from 'zod';
 import { auditCsvHeader, auditCsvRow, type AuditLog } from '../compliance/audit-log.js';
 import { auditRequest } from './audit-helpers.js';
@@ -10,6 +10,8 @@ const ListQuery = z.object({
   patientData: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0),
 });
+
+const SeqParams = z.object({ seq: z.coerce.number().int().min(1, 'seq: a sequence number (1 or more)') });
 
 const VerifyBody = z.object({
   checkpoint: z.object({
@@ -52,6 +54,15 @@ export function auditRouter(table: RouteTable, audit: AuditLog) {
     const checkpoint = await audit.checkpoint();
     await auditRequest(audit, req, { action: 'audit.checkpoint', patientData: false, outcome: 'success', details: { seq: checkpoint.seq } });
     res.status(201).json({ checkpoint });
+  });
+
+  /** The sealed free text of one event (a reason, a typed name): an audited read, itself in the trail. */
+  r.get('/:seq/sealed', 'audit.read', async (req, res) => {
+    const { seq } = parse(SeqParams, req.params, 'params');
+    const found = await audit.sealedOf(seq);
+    await auditRequest(audit, req, { action: 'audit.read_sealed', resource: { type: 'audit_event', id: String(seq) }, patientData: true, outcome: found ? 'success' : 'failure' });
+    if (!found) throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `audit event ${seq} has no sealed text`, details: { seq } });
+    res.json({ seq, ...found });
   });
 
   r.get('/export.csv', 'audit.export', async (req, res) => {

@@ -103,7 +103,13 @@ export function authRouter(deps: AuthRouterDeps) {
     const result = await users.login(username, password, totp);
     if (result.ok || result.reason === 'totp_required') deps.throttle.release(address);
     if (!result.ok) {
-      await auditRequest(audit, req, { actor: result.user ? { id: result.user.id, username: result.user.username } : { username: username.slice(0, 64) }, action: 'auth.login', patientData: false, outcome: 'failure', details: { reason: result.reason } });
+      // A name that is no account may be anything typed (a password in the wrong field, a patient's name): the trail keeps a
+      // pseudonym (repeated attempts still correlate) and the typed text sealed.
+      await auditRequest(audit, req, {
+        actor: result.user ? { id: result.user.id, username: result.user.username } : { username: `unknown:${audit.pseudonym(username.slice(0, 64))}` },
+        action: 'auth.login', patientData: false, outcome: 'failure', details: { reason: result.reason },
+        ...(result.user ? {} : { sealed: { typedUsername: username.slice(0, 64) } }),
+      });
       if (result.reason === 'totp_required') throw refusal(AuthCodes.TOTP_REQUIRED, 'enter the 6-digit code from your authenticator app / 認証アプリの6桁のコードを入力してください');
       if (result.reason === 'locked') throw refusal(AuthCodes.ACCOUNT_LOCKED, `account locked after repeated failures until ${result.lockedUntil}; an administrator can unlock it / 連続して失敗したためロックされています`, { lockedUntil: result.lockedUntil });
       throw refusal(AuthCodes.INVALID_CREDENTIALS, 'wrong user name, password or code / ユーザー名・パスワード・コードが違います');

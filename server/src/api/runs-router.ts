@@ -56,7 +56,7 @@ export function runsRouter({ table, audit, runs, workflows, reviews, files, maxU
    * A run the caller may see: their own, any run of a workflow they edit or own, or a run whose review gate names
    * them as a reviewer (see review-access.ts). Anything else is "not found". Every view of run data is audited.
    */
-  const runFor = async (req: Request, id: string, action = 'run.view', details?: Record<string, unknown>): Promise<RunDetail> => {
+  const runFor = async (req: Request, id: string, action = 'run.view', details?: Record<string, unknown>, sealed?: Record<string, string>): Promise<RunDetail> => {
     const detail = await runs.get(id);
     const auth = req.auth!;
     let allowed = detail.run.startedBy === auth.user.id || auth.user.roles.includes('admin');
@@ -64,10 +64,10 @@ export function runsRouter({ table, audit, runs, workflows, reviews, files, maxU
     // Reviewers by the same rule as the review itself (review-access.ts): the gate of this run names them.
     if (!allowed) allowed = await reviews.mayViewRunAsReviewer(auth, id);
     if (!allowed) {
-      await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'denied', ...(details ? { details } : {}) });
+      await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'denied', ...(details ? { details } : {}), ...(sealed ? { sealed } : {}) });
       throw runNotFound(id);
     }
-    await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'success', ...(details ? { details } : {}) });
+    await auditRequest(audit, req, { action, resource: { type: 'run', id }, patientData: true, outcome: 'success', ...(details ? { details } : {}), ...(sealed ? { sealed } : {}) });
     return detail;
   };
 
@@ -146,12 +146,13 @@ export function runsRouter({ table, audit, runs, workflows, reviews, files, maxU
 
   /**
    * Undoes a PHI redaction node's masks: the table of token → original words. Only for someone who may
-   * see the run, with a reason, and audited with that reason.
+   * see the run, with a reason, and audited with that reason (sealed).
    */
   router.post('/:id/phi/:nodeId/reidentify', 'run.read', async (req, res) => {
     const { id, nodeId } = parse(PhiParams, req.params, 'params');
     const { reason } = parse(ReidentifyBody, req.body ?? {}, 'body');
-    await runFor(req, id, 'phi.reidentify', { nodeId, reason });
+    // The reason may name the patient: sealed beside the event, read by auditors through an audited request.
+    await runFor(req, id, 'phi.reidentify', { nodeId }, { reason });
     const table = await phiVault.get(id, nodeId);
     if (!table) throw new MedflowError({ code: ErrorCodes.NOT_FOUND, category: 'USER', message: `node "${nodeId}" of run ${id} kept no re-identification table`, details: { runId: id, nodeId } });
     res.json({ runId: id, nodeId, createdAt: table.createdAt, entries: table.entries });

@@ -11,11 +11,17 @@ export interface AuditEventInput {
   patientData: boolean;
   outcome: 'success' | 'failure' | 'denied';
   clientAddress?: string;
-  /** Small, non-patient facts: reasons, changed field names, counts. Never patient data. */
+  /** Small, non-patient facts: outcome codes, changed field names, counts. Never patient data. */
   details?: Record<string, unknown>;
+  /**
+   * Free text that may hold patient data (a re-identification reason, a name typed at sign-in): kept encrypted beside
+   * the event, never in it. The event carries the field names and a keyed digest, so the text is chained too, and
+   * auditors read it through an audited request (`GET /api/audit/:seq/sealed`).
+   */
+  sealed?: Record<string, string>;
 }
 
-export interface AuditEvent extends AuditEventInput {
+export interface AuditEvent extends Omit<AuditEventInput, 'sealed'> {
   /** Zero-padded sequence number: ids sort in chain order. */
   id: string;
   seq: number;
@@ -64,6 +70,9 @@ class AuditSeal {
   private mac(label: string, text: string) { return createHmac('sha256', this.key).update(`medflow-audit/${label}\n${text}`).digest('hex'); }
   event(event: Omit<AuditEvent, 'mac'>) { return this.mac('event', canonicalJson(event)); }
   head(seq: number, hash: string) { return this.mac('head', `${seq}:${hash}`); }
+  sealedText(eventId: string, fields: Record<string, string>) { return this.mac('sealed', `${eventId}\n${canonicalJson(fields)}`); }
+  /** A stable pseudonym for a typed value: repeated attempts correlate, the value itself stays out. */
+  pseudonym(value: string) { return this.mac('pseudonym', value).slice(0, 16); }
   checkpoint(c: Omit<AuditCheckpoint, 'mac'>) { return this.mac('checkpoint', canonicalJson(c)); }
   /** Constant-time comparison of a stored seal with the expected one. */
   holds(expected: string, actual: unknown) {
@@ -93,6 +102,19 @@ export class AuditLog {
   private get events() { return this.store.collection<AuditEvent>('audit_events'); }
   private get heads() { return this.store.collection<StoredHead>('audit_head'); }
   private get checkpoints() { return this.store.collection<AuditCheckpoint & { id: string }>('audit_checkpoints'); }
+  private get sealedTexts() { return this.store.collection<{ id: string; text: Record<string, string> }>('audit_sealed'); }
+
+  /** The pseudonym the trail uses for a typed value (for filtering repeated sign-in attempts with one name). */
+  pseudonym(value: string): string { return this.seal.pseudonym(value); }
+
+  /** The sealed free text of an event, and whether it is still what the event's digest names. */
+  async sealedOf(seq: number): Promise<{ fields: Record<string, string>; holds: boolean } | undefined> {
+    const id = idOf(seq);
+    const [event, stored] = await Promise.all([this.events.get(id), this.sealedTexts.get(id)]);
+    const digest = (event?.details as { sealed?: { digest?: string } } | undefined)?.sealed?.digest;
+    if (!event || !stored || !digest) return undefined;
+    return { fields: stored.text, holds: this.seal.holds(this.seal.sealedText(id, stored.text), digest) };
+  }
 
   /**
    * Checks the sealed head against the stored trail at start-up. A trail from before sealing is sealed as it stands
@@ -165,17 +187,22 @@ export class AuditLog {
 
   private async write(input: AuditEventInput): Promise<AuditEvent> {
     const head = this.head!;
-    const base: Omit<AuditEvent, 'hash' | 'mac'> = { ...input, id: idOf(head.seq + 1), seq: head.seq + 1, time: new Date().toISOString(), prevHash: head.hash };
+    const { sealed, ...plain } = input;
+    const id = idOf(head.seq + 1);
+    const details = sealed ? { ...plain.details, sealed: { fields: Object.keys(sealed), digest: this.seal.sealedText(id, sealed) } } : plain.details;
+    const base: Omit<AuditEvent, 'hash' | 'mac'> = { ...plain, ...(details ? { details } : {}), id, seq: head.seq + 1, time: new Date().toISOString(), prevHash: head.hash };
     const hashed = { ...base, hash: hashEvent(base) };
     const event: AuditEvent = { ...hashed, mac: this.seal.event(hashed) };
     this.head = { seq: event.seq, hash: event.hash };
     // In-order stores take the event and the head into their group commit (ids cannot collide: this process numbers
     // them); elsewhere insert refuses a second writer that numbered the same event.
     const inOrder = this.store.writesInCallOrder;
-    const written = (inOrder ? this.events.put(event) : this.events.insert(event));
+    // The text first: an event never names sealed text that was not stored.
+    const textWritten = sealed ? this.sealedTexts.put({ id, text: sealed }) : undefined;
+    const written = inOrder ? this.events.put(event) : Promise.resolve(textWritten).then(() => this.events.insert(event));
     const headWritten = inOrder ? this.heads.put(this.headRecord(event)) : written.then(() => this.heads.put(this.headRecord(event)));
     const checkpoint = event.seq % this.checkpointEvery === 0 ? this.checkpoints.put({ id: event.id, ...this.sign(event) }) : undefined;
-    const all = Promise.all([written, headWritten, checkpoint]);
+    const all = Promise.all([textWritten, written, headWritten, checkpoint]);
     this.tail = all;
     await all;
     return event;

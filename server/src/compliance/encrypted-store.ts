@@ -14,6 +14,8 @@ export const ENCRYPTED_FIELDS: Record<string, readonly string[]> = {
   reviews: ['draft', 'edits', 'result', 'sources'],
   users: ['totp', 'pendingTotpSecret'],
   phi_vault: ['entries'],
+  audit_sealed: ['text'],
+  evaluations: ['report', 'error'],
 };
 
 /** The active keyring; rotation swaps it without reopening the store. */
@@ -142,7 +144,8 @@ export async function reencryptAll(store: EncryptedStore, isLiveRun: (runId: str
   for (const [name, fields] of Object.entries(ENCRYPTED_FIELDS)) {
     const wrapped = store.collection<RawDocument>(name);
     for await (const doc of everyDocument(store.inner.collection<RawDocument>(name))) {
-      const stale = fields.some((f) => isSealed(doc[f]) && doc[f].kid !== active);
+      // Sealed with an older key, or still clear (written before the field was sealed): both are rewritten sealed.
+      const stale = fields.some((f) => doc[f] !== undefined && (!isSealed(doc[f]) || doc[f].kid !== active));
       if (!stale) continue;
       const runId = name === 'runs' ? doc.id : typeof doc.runId === 'string' ? doc.runId : undefined;
       if (runId && isLiveRun(runId)) { report.skippedLive++; continue; }

@@ -21,6 +21,8 @@ export const COLLECTIONS = {
   /** The audit trail's sealed head (one document) and its signed checkpoints, by zero-padded sequence number. */
   audit_head: { indexes: [] },
   audit_checkpoints: { indexes: [] },
+  /** Free text of audit events that may hold patient data, encrypted, by event id. */
+  audit_sealed: { indexes: [] },
   /** Encrypted blobs: plain-content id → sealed bytes (internal: references never carry this id). */
   blob_keys: { indexes: ['lastUsedAt'] },
   /** Which run may read which stored file: ids `<runId>/<fileId>`, found by id prefix. */
