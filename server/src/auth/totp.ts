@@ -1,47 +1,24 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 
-/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s), the variant every authenticator app supports. */
+/**
+ * RFC 6238 TOTP (SHA-1, 6 digits, 30 s), the variant every authenticator app supports, computed by the maintained
+ * `otpauth` library. What stays ours is the policy around it: full-width digits accepted, ±1 step of drift, and a
+ * step at or before the last one used refused (replay).
+ */
 const STEP_SECONDS = 30;
 const DIGITS = 6;
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const ISSUER = 'MedFlow';
 
-export function base32Encode(bytes: Uint8Array): string {
-  let bits = 0, value = 0, out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) { out += ALPHABET[(value >>> (bits - 5)) & 31]; bits -= 5; }
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
-}
+const totpFor = (secret: string, account = '') => new TOTP({ issuer: ISSUER, label: account, algorithm: 'SHA1', digits: DIGITS, period: STEP_SECONDS, secret: Secret.fromBase32(secret) });
 
-export function base32Decode(text: string): Buffer {
-  const clean = text.toUpperCase().replace(/[\s=-]/g, '');
-  let bits = 0, value = 0;
-  const out: number[] = [];
-  for (const ch of clean) {
-    const index = ALPHABET.indexOf(ch);
-    if (index < 0) throw new Error('not base32');
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
-  }
-  return Buffer.from(out);
-}
+/** Base32 of raw secret bytes (RFC 4648, no padding), the form authenticator apps take. */
+export const base32Encode = (bytes: Uint8Array): string => new Secret({ buffer: Uint8Array.from(bytes).buffer }).base32;
 
-export const generateTotpSecret = (): string => base32Encode(randomBytes(20));
-
-export function totpAt(secret: string, step: number): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1]! & 0x0f;
-  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** DIGITS;
-  return String(code).padStart(DIGITS, '0');
-}
+export const generateTotpSecret = (): string => new Secret({ size: 20 }).base32;
 
 export const currentStep = (now = Date.now()) => Math.floor(now / 1000 / STEP_SECONDS);
+
+export const totpAt = (secret: string, step: number): string => totpFor(secret).generate({ timestamp: step * STEP_SECONDS * 1000 });
 export const totpNow = (secret: string, now = Date.now()) => totpAt(secret, currentStep(now));
 
 /**
@@ -51,13 +28,15 @@ export const totpNow = (secret: string, now = Date.now()) => totpAt(secret, curr
 export function verifyTotp(secret: string, code: string, lastUsedStep = -1, now = Date.now()): number | undefined {
   const digits = code.normalize('NFKC').replace(/\s/g, '');
   if (!/^\d{6}$/.test(digits)) return undefined;
+  const totp = totpFor(secret);
   const step = currentStep(now);
+  // The current step first, then the neighbours, skipping any already used: a replay of the code just accepted fails
+  // even when the same code would also match a later step.
   for (const candidate of [step, step - 1, step + 1]) {
     if (candidate <= lastUsedStep) continue;
-    if (timingSafeEqual(Buffer.from(totpAt(secret, candidate)), Buffer.from(digits))) return candidate;
+    if (totp.validate({ token: digits, timestamp: candidate * STEP_SECONDS * 1000, window: 0 }) === 0) return candidate;
   }
   return undefined;
 }
 
-export const otpauthUrl = (secret: string, account: string, issuer = 'MedFlow') =>
-  `otpauth://totp/${encodeURIComponent(issuer)}:${encodeURIComponent(account)}?secret=${secret}&issuer=${encodeURIComponent(issuer)}&algorithm=SHA1&digits=6&period=30`;
+export const otpauthUrl = (secret: string, account: string) => totpFor(secret, account).toString();
