@@ -89,7 +89,7 @@ describe('file ids are per-run handles', () => {
     const keys = store.collection<{ id: string; name?: string }>('blob_keys');
     await keys.put({ ...(await keys.get(id))!, name: '山田太郎_紹介状.png' });
     const legacyRef = { fileId: contentHash, name: '山田太郎_紹介状.png', mediaType: 'image/png', size: PNG.length };
-    await store.collection('runs').put({ id: '0190aaaa-0000-7000-8000-000000000001', status: 'completed', createdAt: new Date().toISOString(), inputs: { scan: legacyRef }, outputs: {} });
+    await store.collection<{ id: string } & Record<string, unknown>>('runs').put({ id: '0190aaaa-0000-7000-8000-000000000001', status: 'completed', createdAt: new Date().toISOString(), inputs: { scan: legacyRef }, outputs: {} });
     const files = RunFiles.of(store);
     expect(await migrateFileStorage(store, files)).toEqual({ handles: 1, names: 1 });
     expect((await files.open('0190aaaa-0000-7000-8000-000000000001', contentHash))?.mediaType).toBe('image/png');

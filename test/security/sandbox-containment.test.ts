@@ -98,6 +98,35 @@ describe('sandbox containment', () => {
     await stillWorks();
   });
 
+  // Traps on what a node returns run, if at all, inside the isolate: the host only ever sees copied JSON.
+  it('getters, Proxies, thenables and toJSON on returned values run inside the isolate or fail the node', async () => {
+    expect((await attack('getter-trap')).outputs.out).toEqual({ a: 1, probe: 'threw' });
+    await expect(attack('proxy-trap')).rejects.toMatchObject({ code: 'OUTPUT_INVALID', category: 'THIRD_PARTY' });
+    await expect(attack('thenable-loop')).rejects.toMatchObject({ code: 'SANDBOX_CPU_LIMIT' });
+    await expect(attack('tojson-trap')).rejects.toMatchObject({ code: 'SANDBOX_CPU_LIMIT' });
+    expect((await attack('tojson-escape')).outputs.out).toEqual({ reached: 'undefined', host: [] });
+    await stillWorks();
+  });
+
+  it('Error.prepareStackTrace sees only the isolate\'s own frames; one that throws fails the node, not the host', async () => {
+    expect((await attack('pst-only')).outputs.out).toBe(1);
+    // The call sites it is handed are the package's own (no host function among them)…
+    const frames = (await attack('pst-frames')).outputs.out as string[];
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.filter((name) => name !== 'execute' && name !== 'null' && name !== 'undefined')).toEqual([]);
+    // …and reaching for a frame's function constructor gets the isolate's realm, where there is no process.
+    await expect(attack('prepare-stack-trace')).rejects.toMatchObject({ category: 'THIRD_PARTY', message: expect.stringMatching(/process is not defined/) });
+    await expect(attack('prepare-stack-trace-throw')).rejects.toMatchObject({ category: 'THIRD_PARTY' });
+    await stillWorks();
+  });
+
+  it('Atomics.wait cannot block the isolate (Atomics and SharedArrayBuffer are removed)', async () => {
+    const started = Date.now();
+    await expect(attack('atomics-wait')).rejects.toMatchObject({ code: 'NODE_FAILED', details: { name: 'ReferenceError' } });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await stillWorks();
+  });
+
   it('a package sees only its own leftovers: globals persist within its warm isolate, as module state would', async () => {
     await attack('leave-state', 'A');
     // Same package, same warm isolate: its own globals persist (documented), nothing else does.

@@ -83,6 +83,21 @@ export default [defineNode({
       case 'log-flood': for (let i = 0; i < 100000; i++) ctx.log.info('line ' + i); return { out: 'done' };
       case 'leave-state': g.leftover = inputs.text; return { out: 'left' };
       case 'non-json': return { out: { f() {}, n: 1n } as any };
+      case 'getter-trap': return { out: Object.defineProperty({ a: 1 }, 'probe', { enumerable: true, get() { try { return typeof (({} as any).constructor.constructor('return process')()); } catch (e) { return 'threw'; } } }) };
+      case 'proxy-trap': return { out: new Proxy({}, { ownKeys() { throw new Error('trap on the host?'); }, get() { throw new Error('trap on the host?'); } }) };
+      case 'thenable-loop': return { then() { for (;;) {} } } as any;
+      case 'tojson-trap': return { out: { toJSON() { for (;;) {} } } };
+      case 'tojson-escape': return { out: { toJSON() { return { reached: typeof (globalThis as any).process, host: Object.getOwnPropertyNames(globalThis).filter((n: string) => /ivm|isolated|require/i.test(n)) }; } } };
+      case 'prepare-stack-trace': {
+        (Error as any).prepareStackTrace = (_e: unknown, frames: any[]) => frames;
+        const frames = (new Error('probe') as any).stack as any[];
+        const escaped = Array.isArray(frames) && frames.some((f) => { try { return typeof f.getFunction?.()?.constructor('return process')() === 'object'; } catch { return false; } });
+        return { out: { escaped, frames: Array.isArray(frames) ? frames.length : typeof frames } };
+      }
+      case 'pst-only': (Error as any).prepareStackTrace = (_e: unknown, frames: any[]) => frames; return { out: 1 };
+      case 'pst-frames': { (Error as any).prepareStackTrace = (_e: unknown, frames: any[]) => frames; const fr = (new Error('p') as any).stack; return { out: fr.map((f: any) => String(f.getFunctionName?.())) }; }
+      case 'prepare-stack-trace-throw': (Error as any).prepareStackTrace = () => { throw new Error('from prepareStackTrace'); }; throw new Error('after prepareStackTrace');
+      case 'atomics-wait': return { out: (Atomics as any).wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000) };
       default: throw new Error('unknown attack ' + ctx.config.attack);
     }
   },

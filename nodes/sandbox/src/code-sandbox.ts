@@ -1,5 +1,5 @@
 import ivm from 'isolated-vm';
-import type { CodeRunnerService, CodeRunRequest } from '@medflow/sdk';
+import { functionBodyProblem, type CodeRunnerService, type CodeRunRequest } from '@medflow/sdk';
 import { sandboxError, SandboxErrorCodes } from './errors.js';
 import { SlotPool } from './isolate-pool.js';
 import { parseUntrustedJson } from './safe-json.js';
@@ -103,6 +103,10 @@ export class CodeSandbox implements CodeRunnerService {
         const line = /code\.js:(\d+)/.exec(message)?.[1];
         throw sandboxError(SandboxErrorCodes.CODE_SYNTAX, `syntax error in the code: ${message}`, line ? { line: Number(line) } : {});
       }
+      // Concatenated into the wrapper, code that closes it early (`}); … (function () {`) can still compile: it would
+      // run at the top of the context and hand back a function of its own. Parsed as a body on its own, it does not.
+      const bodyProblem = functionBodyProblem(request.source);
+      if (bodyProblem) { script.release(); throw sandboxError(SandboxErrorCodes.CODE_SYNTAX, `syntax error in the code: ${bodyProblem} (it closes the function it is written in)`, {}); }
       handles.push(script);
       const userFn = await script.run(context, { reference: true, timeout: timeoutMs }) as ivm.Reference<unknown>;
       handles.push(userFn);

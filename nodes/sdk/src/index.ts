@@ -12,4 +12,5 @@ export * from './workflow.js';
 export * from './run.js';
 export * from './package-manifest.js';
 export * from './sandbox-guest.js';
+export * from './code-syntax.js';
 export { z } from 'zod';

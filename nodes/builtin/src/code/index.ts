@@ -1,4 +1,4 @@
-import { defineNode, field, port, PortKinds, t, z } from '@medflow/sdk';
+import { defineNode, field, functionBodyProblem, port, PortKinds, t, z } from '@medflow/sdk';
 import { buildScope } from '../shared/scope.js';
 
 const EXAMPLE = `// input.<ノードID> で上流の値を読めます（input.input は最初の値）。
@@ -6,19 +6,8 @@ const EXAMPLE = `// input.<ノードID> で上流の値を読めます（input.i
 const text = String(input.input ?? '');
 return { length: text.length, hasFever: /発熱|38\\.\\d/.test(text) };`;
 
-/**
- * A syntax error found when the workflow is validated, not when it runs. The source is only compiled here, inside
- * a function that is never called: nothing of it executes outside the sandbox.
- */
-export function syntaxProblem(source: string): string | undefined {
-  try {
-    // eslint-disable-next-line no-new-func -- compile-only check; the code runs in isolated-vm
-    new Function(`return async function (input) {\n${source}\n};`);
-    return undefined;
-  } catch (e) {
-    return e instanceof SyntaxError ? e.message : undefined;
-  }
-}
+/** A syntax error found when the workflow is validated, not when it runs (see functionBodyProblem: compiled only). */
+export const syntaxProblem = (source: string): string | undefined => functionBodyProblem(source);
 
 const config = z.object({
   source: z.string().min(1, 'write the body of the function').max(50_000).default(EXAMPLE)
