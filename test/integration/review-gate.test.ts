@@ -76,7 +76,8 @@ describe('review gate', () => {
     const { reviews } = await startGated(gateFlow({ reviewerRoles: [], reviewerUsers: ['dr-suzuki'] }));
     const id = reviews[0]!.id;
     const stranger = await otherReviewer.api('POST', `/api/reviews/${id}/decision`, { decision: 'approved' });
-    expect([stranger.status, stranger.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    // Not named and so not allowed to open it either: "not found", like reading it (nothing disclosed).
+    expect([stranger.status, stranger.body.error.code]).toEqual([404, 'NOT_FOUND']);
     expect((await otherReviewer.api('GET', `/api/reviews/${id}`)).status).toBe(404);
     expect((await runner.api('POST', `/api/reviews/${id}/decision`, { decision: 'approved' })).status).toBe(403);
     expect((await author.api('GET', '/api/reviews')).status).toBe(403);
