@@ -20,6 +20,8 @@ export interface RuntimeConfig {
   gpu: LlmOptions['gpu'];
   llmSequences: number;
   llmContextSize: number;
+  /** CPU threads of llama.cpp (MEDFLOW_LLM_THREADS): `auto` = the cores left free, adapting while tools run. */
+  llmThreads?: number | 'auto';
   ocrWorkers: number;
   /** Hosts the HTTP node may contact (MEDFLOW_HTTP_ALLOWED_HOSTS); empty refuses every request. */
   httpAllowedHosts: string[];
@@ -32,7 +34,7 @@ export interface RuntimeConfig {
 /** Local AI for nodes: one registry of models, shared by every run. */
 export function createRuntime(config: RuntimeConfig, logger: Logger) {
   const registry = new ModelRegistry(config.modelsDir, config.modelMemoryBytes, logger);
-  const llm = new NodeLlamaService(registry, { gpu: config.gpu, sequences: config.llmSequences, contextSize: config.llmContextSize }, logger);
+  const llm = new NodeLlamaService(registry, { gpu: config.gpu, sequences: config.llmSequences, contextSize: config.llmContextSize, threads: config.llmThreads ?? 'auto' }, logger);
   const transcription = new WhisperCppService(registry, { gpu: config.gpu !== 'off', threads: Math.max(1, availableParallelism() - 1) }, logger);
   const ocr = new TesseractOcrService(config.ocrWorkers);
   const http = createHttpService(config.httpAllowedHosts);

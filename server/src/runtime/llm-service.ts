@@ -3,6 +3,7 @@ import type { Llama, LlamaContext, LlamaContextSequence, LlamaJsonSchemaGrammar,
 
 type LlamaGrammar = LlamaJsonSchemaGrammar<any>;
 import type { Logger } from '../logger.js';
+import { processCpuBudget, type CpuBudget } from './cpu-budget.js';
 import type { ModelRegistry } from './model-registry.js';
 
 export interface LlmOptions {
@@ -11,7 +12,14 @@ export interface LlmOptions {
   /** Parallel sequences per loaded model: concurrent runs are batched through them. */
   sequences: number;
   contextSize: number;
+  /** CPU threads for llama.cpp: `auto` follows the cores left free (CpuBudget); a number pins it. */
+  threads?: number | 'auto';
+  /** Whose cores are free; tool processes claim from the same budget. */
+  cpu?: CpuBudget;
 }
+
+/** Vulkan devices that are software rasterisers: a CPU pretending to be a GPU, slower than llama.cpp's own CPU path. */
+export const SOFTWARE_GPU = /llvmpipe|lavapipe|swiftshader|softpipe|software rasterizer|\bsoftware\b/i;
 
 /** A model with one context whose sequences are lent to requests, so all runs share one copy of the weights. */
 interface LoadedLlm {
@@ -33,6 +41,12 @@ export class NodeLlamaService implements LlmService {
   async backend(): Promise<string> {
     const llama = await this.getLlama();
     return llama.gpu === false ? 'cpu' : llama.gpu;
+  }
+
+  /** The backend and llama.cpp's CPU thread budget right now (it follows the free cores). */
+  async backendInfo(): Promise<{ backend: string; threads: number }> {
+    const llama = await this.getLlama();
+    return { backend: llama.gpu === false ? 'cpu' : llama.gpu, threads: llama.maxThreads };
   }
 
   async generate(req: LlmGenerateRequest): Promise<LlmGenerateResult> {
@@ -99,23 +113,54 @@ export class NodeLlamaService implements LlmService {
     }
   }
 
+  private get cpu(): CpuBudget { return this.options.cpu ?? processCpuBudget; }
+
+  /** Threads for the CPU path now: the pinned number, or the free cores (never more: the threads would collapse). */
+  private cpuThreads(): number {
+    return this.options.threads === undefined || this.options.threads === 'auto' ? this.cpu.free : Math.max(1, this.options.threads);
+  }
+
   private getLlama(): Promise<Llama> {
     this.llama ??= (async () => {
       const { getLlama } = await import('node-llama-cpp');
       const gpu = this.options.gpu === 'off' ? false : this.options.gpu;
-      try {
-        const llama = await getLlama({ gpu, build: 'never', progressLogs: false, logLevel: 'error' as never });
-        const devices = llama.gpu === false ? [] : await llama.getGpuDeviceNames().catch(() => []);
-        this.logger.info('llama.cpp ready', { backend: llama.gpu === false ? 'cpu' : llama.gpu, devices, requested: this.options.gpu,
-          ...(llama.gpu === false && this.options.gpu === 'auto' ? { reason: 'no usable CUDA or Vulkan device/driver found; running on CPU' } : {}) });
+      const cpuOnly = async (reason: string) => {
+        const llama = await getLlama({ gpu: false, build: 'never', progressLogs: false, logLevel: 'error' as never, maxThreads: this.cpuThreads() });
+        this.followFreeCores(llama);
+        this.logger.info('llama.cpp ready', { backend: 'cpu', threads: llama.maxThreads, requested: this.options.gpu, reason });
         return llama;
+      };
+      if (gpu === false) return cpuOnly('MEDFLOW_GPU=off');
+      let llama: Llama;
+      try {
+        llama = await getLlama({ gpu, build: 'never', progressLogs: false, logLevel: 'error' as never, maxThreads: this.cpuThreads() });
       } catch (error) {
-        if (gpu === false || gpu === 'auto') throw error;
+        if (gpu === 'auto') throw error;
         this.logger.warn('requested GPU backend unavailable; falling back to CPU', { requested: gpu, reason: (error as Error).message });
-        return getLlama({ gpu: false, build: 'never', progressLogs: false });
+        return cpuOnly(`${gpu} unavailable: ${(error as Error).message}`);
       }
+      if (llama.gpu === false) { this.followFreeCores(llama); this.logger.info('llama.cpp ready', { backend: 'cpu', threads: llama.maxThreads, requested: this.options.gpu, reason: 'no usable CUDA or Vulkan device/driver found' }); return llama; }
+      const devices = await llama.getGpuDeviceNames().catch(() => [] as string[]);
+      // A Vulkan "device" that is a software rasteriser (llvmpipe on a server without a GPU) is the CPU, slowly.
+      if (!devices.length || devices.every((d) => SOFTWARE_GPU.test(d))) {
+        const why = devices.length ? `the only ${llama.gpu} device is a software rasteriser (${devices.join(', ')}), not a GPU` : `${llama.gpu} reports no device`;
+        if (this.options.gpu !== 'auto') this.logger.warn(`MEDFLOW_GPU=${this.options.gpu}: ${why}; using the CPU instead`, { devices });
+        await llama.dispose().catch(() => {});
+        return cpuOnly(why);
+      }
+      this.logger.info('llama.cpp ready', { backend: llama.gpu, devices, requested: this.options.gpu });
+      return llama;
     })();
     return this.llama;
+  }
+
+  /** On the CPU path, llama.cpp's thread budget follows the cores tools leave free (unless pinned). */
+  private followFreeCores(llama: Llama): void {
+    if (this.options.threads !== undefined && this.options.threads !== 'auto') return;
+    // Physical cores at most: llama.cpp's math gains nothing from a core's second hardware thread.
+    const fit = () => { llama.maxThreads = Math.max(1, Math.min(this.cpu.free, llama.cpuMathCores || this.cpu.free)); };
+    fit();
+    this.cpu.onChange(fit);
   }
 
   private async load(path: string, name: string): Promise<LoadedLlm> {
@@ -132,9 +177,11 @@ export class NodeLlamaService implements LlmService {
       device = 'cpu';
     }
     if (device === 'gpu' && model.gpuLayers === 0) device = 'cpu';
-    const context = await model.createContext({ sequences: this.options.sequences, contextSize: { max: this.options.contextSize } });
+    // On the CPU each evaluation wants all free cores and settles for one; concurrent sequences split the budget.
+    const threads = device === 'cpu' ? { threads: { ideal: Math.max(1, this.cpu.cores - this.cpu.reservedForServer), min: 1 } } : {};
+    const context = await model.createContext({ sequences: this.options.sequences, contextSize: { max: this.options.contextSize }, ...threads });
     const free = Array.from({ length: this.options.sequences }, () => context.getSequence());
-    this.logger.info('model loaded', { model: name, device, gpuLayers: model.gpuLayers, sequences: this.options.sequences, contextSize: context.contextSize });
+    this.logger.info('model loaded', { model: name, device, gpuLayers: model.gpuLayers, sequences: this.options.sequences, contextSize: context.contextSize, ...(device === 'cpu' ? { threads: llama.maxThreads } : {}) });
     return { model, context, free, waiters: [], grammars: new Map(), device };
   }
 

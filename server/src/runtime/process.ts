@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { ErrorCodes, MedflowError } from '@medflow/sdk';
+import { processCpuBudget, type CpuBudget } from './cpu-budget.js';
 
 /** Debian packages that provide each external tool, for the error a missing tool produces. */
 const PACKAGE_OF: Record<string, string> = {
@@ -15,7 +16,12 @@ export interface RunResult { stdout: Buffer; stderr: string }
  * Runs a local tool. Aborting kills it; a missing tool is a clear SERVICE_UNAVAILABLE naming the Debian
  * package; a failure carries the end of its stderr.
  */
-export function runTool(command: string, args: string[], options: { input?: Uint8Array; signal?: AbortSignal; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+export function runTool(command: string, args: string[], options: { input?: Uint8Array; signal?: AbortSignal; timeoutMs?: number; env?: NodeJS.ProcessEnv; cpu?: CpuBudget } = {}): Promise<RunResult> {
+  // The tool takes a core while it runs: llama.cpp, sharing the machine, gets one thread fewer meanwhile.
+  return (options.cpu ?? processCpuBudget).during(() => spawnTool(command, args, options));
+}
+
+function spawnTool(command: string, args: string[], options: { input?: Uint8Array; signal?: AbortSignal; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) { reject(options.signal.reason); return; }
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
