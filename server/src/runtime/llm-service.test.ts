@@ -29,6 +29,17 @@ describe.skipIf(!tinyModelAvailable)(`model registry${tinyModelAvailable ? '' : 
 });
 
 describe.skipIf(!tinyModelAvailable)(`LLM generation (node-llama-cpp)${tinyModelAvailable ? '' : ` (${NO_TINY_MODEL})`}`, () => {
+  it('never runs on a software or device-less Vulkan, and gives llama.cpp no more threads than free cores', async () => {
+    const { availableParallelism } = await import('node:os');
+    const { getLlama } = await import('node-llama-cpp');
+    const { backend, threads } = await llm.backendInfo();
+    // What node-llama-cpp would pick by itself here: on this machine (no GPU) a Vulkan with no device.
+    const own = await getLlama({ gpu: 'auto', build: 'never', progressLogs: false });
+    const ownDevices = own.gpu === false ? [] : await own.getGpuDeviceNames().catch(() => []);
+    if (own.gpu === false || !ownDevices.length) expect(backend).toBe('cpu');
+    if (backend === 'cpu') expect(threads).toBeLessThanOrEqual(Math.max(1, availableParallelism() - 1));
+  });
+
   it('generates text, streaming progress, and reports tokens and timings', async () => {
     const progress: Array<number | null> = [];
     const result = await llm.generate({ model: TINY_MODEL, prompt: '主訴を要約してください', maxTokens: 12, onProgress: (f) => progress.push(f) });
