@@ -13,3 +13,6 @@ export const passNode = defineNode({
   config: z.object({}),
   async execute(_ctx, { in: value }) { return { out: value ?? 0 }; },
 });
+
+/** The same node declared replay-safe (pure, nothing outside the run), as the built-in template/condition nodes are. */
+export const replaySafePassNode = defineNode({ ...passNode, type: 'bench/pass-safe', replaySafe: true });

@@ -99,6 +99,12 @@ export interface NodeDefinition<C extends z.ZodType = z.ZodType, I extends Ports
   migrations?: ConfigMigration[];
   /** `input` nodes read run inputs (see `runInput`); `output` nodes publish their `value` output as a run output. */
   role?: 'input' | 'output';
+  /**
+   * Run again after a crash, the node gives the same outputs and does nothing outside the run (no request, no file,
+   * no model call, no suspension): the engine then need not wait for its checkpoint before going on, and such a
+   * node may run twice after a crash. Only built-in nodes can say so; a package's nodes never count as replay-safe.
+   */
+  replaySafe?: boolean;
   runInput?: (config: z.output<C>) => RunInputDescriptor;
   /** For `output` nodes: the name the run output is published under. */
   runOutputName?: (config: z.output<C>) => string;

@@ -221,17 +221,22 @@ export class RunExecution {
     const id = planned.node.id;
     const started = Date.now();
     let startedWrite: Promise<void> = Promise.resolve();
+    let unawaited = false;
     try {
       rec.status = 'running';
       rec.inputs = inputs;
       rec.startedAt = new Date(started).toISOString();
       rec.attempts += 1;
       delete rec.error; delete rec.outputs; delete rec.finishedAt; delete rec.durationMs; delete rec.skipReason;
-      // The "running" record only counts attempts and interruptions; the node need not wait for it. It is
-      // awaited with the completion record below (journals apply writes to one record in call order), so a
-      // fast node costs one commit, not two.
-      startedWrite = this.deps.journal.saveNode(rec);
-      startedWrite.catch(() => {});
+      // A replay-safe node (pure, nothing outside the run) is checkpointed once, when it ends, and nothing waits for
+      // that write where the journal keeps call order: after a crash it simply runs again. Other nodes write a
+      // "running" record (it counts attempts and interruptions) awaited with the completion record below, so a fast
+      // node costs one commit, not two, and a completed one is never run again.
+      unawaited = planned.def.replaySafe === true && this.deps.journal.writesInCallOrder === true;
+      if (!unawaited) {
+        startedWrite = this.deps.journal.saveNode(rec);
+        startedWrite.catch(() => {});
+      }
       this.emit('node.started', id, { attempt: rec.attempts, type: planned.def.type });
 
       let release: (() => void) | undefined;
@@ -250,7 +255,8 @@ export class RunExecution {
       rec.outputs = outputs;
       rec.finishedAt = now();
       rec.durationMs = Date.now() - started;
-      await Promise.all([startedWrite, this.deps.journal.saveNode(rec)]);
+      if (unawaited) this.inBackground(this.deps.journal.saveNode(rec));
+      else await Promise.all([startedWrite, this.deps.journal.saveNode(rec)]);
       if (planned.def.role === 'output' && planned.def.runOutputName) this.run.outputs[planned.def.runOutputName(planned.config)] = outputs.value;
       this.emit('node.completed', id, { durationMs: rec.durationMs, outputs: Object.keys(outputs) });
     } catch (error) {
@@ -371,6 +377,14 @@ export class RunExecution {
     this.controller.abort(new MedflowError({ code: 'RUN_FAILED', category: 'SYSTEM', message: 'another node failed' }));
   }
 
+  /** Checkpoints nobody waited for; the run's end waits for them, and a failed one fails the run. */
+  private readonly background = new Set<Promise<void>>();
+
+  private inBackground(write: Promise<void>): void {
+    const tracked = write.catch((error) => this.recordFailure(toErrorInfo(error, 'JOURNAL_WRITE_FAILED'))).finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
   private maybeFinish(): void {
     if (this.finished || this.draining || this.running.size > 0 || this.dirty.size > 0) return;
     void this.settle();
@@ -379,6 +393,7 @@ export class RunExecution {
   private async settle(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    while (this.background.size) await Promise.all([...this.background]);
     const waiting = [...this.records.values()].filter((r) => r.status === 'waiting');
     let status: RunStatus;
     if (this.cancelled) status = 'cancelled';

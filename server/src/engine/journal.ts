@@ -8,6 +8,12 @@ import type { NodeRunRecord, RunEvent, RunRecord } from '@medflow/sdk';
  * Implemented by the server over its DocumentStore; the engine knows no database.
  */
 export interface RunJournal {
+  /**
+   * True when writes reach the store in call order, across records (the embedded store's group commit): a write
+   * that resolved means every earlier one did too. Only then may the engine go on without awaiting a replay-safe
+   * node's checkpoint.
+   */
+  readonly writesInCallOrder?: boolean;
   saveRun(run: RunRecord): Promise<void>;
   saveNode(node: NodeRunRecord): Promise<void>;
   appendEvent(event: RunEvent): Promise<void>;
@@ -15,6 +21,7 @@ export interface RunJournal {
 
 /** Keeps everything in memory: for the CLI, tests and benchmarks without persistence. */
 export class MemoryJournal implements RunJournal {
+  readonly writesInCallOrder = true;
   readonly runs = new Map<string, RunRecord>();
   readonly nodes = new Map<string, NodeRunRecord>();
   readonly events: RunEvent[] = [];
@@ -30,6 +37,7 @@ export class MemoryJournal implements RunJournal {
 
 /** Records nothing: for measuring the engine alone. */
 export class NullJournal implements RunJournal {
+  readonly writesInCallOrder = true;
   async saveRun(): Promise<void> {}
   async saveNode(): Promise<void> {}
   async appendEvent(): Promise<void> {}

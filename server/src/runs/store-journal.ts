@@ -34,8 +34,11 @@ export class StoreJournal implements RunJournal {
   /** Last write per record, for stores that may apply unawaited writes out of order. */
   private readonly tails = new Map<string, Promise<void>>();
   private readonly openChunks = new Map<string, StoredEventChunk>();
+  private readonly scheduledChunks = new Map<StoredEventChunk, Promise<void>>();
 
   constructor(private readonly store: DocumentStore) {}
+
+  get writesInCallOrder(): boolean { return this.store.writesInCallOrder; }
 
   private readonly documentIds = new WeakMap<object, string>();
   private readonly storedDocuments = new Set<string>();
@@ -69,11 +72,21 @@ export class StoreJournal implements RunJournal {
       this.openChunks.set(event.runId, chunk);
     }
     chunk.events.push(event);
-    const open = chunk;
-    const write = this.ordered(`events:${chunk.id}`, 'run_events', { ...chunk, events: [...chunk.events] });
-    // Later events start a new chunk once this one is on disk, so a row never grows past one burst.
-    void write.finally(() => { if (this.openChunks.get(event.runId) === open) this.openChunks.delete(event.runId); }).catch(() => {});
-    return write;
+    // The events of one tick (a chain of fast nodes emits several) go in one put, so the chunk is sealed once
+    // for them instead of once per event.
+    let scheduled = this.scheduledChunks.get(chunk);
+    if (!scheduled) {
+      const open = chunk;
+      scheduled = Promise.resolve().then(() => {
+        this.scheduledChunks.delete(open);
+        const write = this.ordered(`events:${open.id}`, 'run_events', { ...open, events: [...open.events] });
+        // Later events start a new chunk once this one is on disk, so a row never grows past one burst.
+        void write.finally(() => { if (this.openChunks.get(event.runId) === open) this.openChunks.delete(event.runId); }).catch(() => {});
+        return write;
+      });
+      this.scheduledChunks.set(chunk, scheduled);
+    }
+    return scheduled;
   }
 
   private ordered<T extends { id: string }>(key: string, collection: string, doc: T): Promise<void> {

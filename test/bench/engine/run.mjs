@@ -13,21 +13,21 @@ import { Engine, NodeRegistry, NullJournal } from '../../../server/dist/engine/i
 import { StoreJournal } from '../../../server/dist/runs/store-journal.js';
 import { COLLECTIONS, SqliteStore } from '../../../server/dist/store/index.js';
 import { BENCH_SETUP_TOKEN, benchSession } from '../sign-in.mjs';
-import { median, passNode, pct } from '../shared.mjs';
+import { median, passNode, pct, replaySafePassNode } from '../shared.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 // (a) ------------------------------------------------------------------------------------------------
-const chain = {
+const chainOf = (type) => ({
   name: 'chain50',
-  nodes: Array.from({ length: 50 }, (_, i) => ({ id: `n${i}`, type: 'bench/pass', typeVersion: 1, config: {} })),
+  nodes: Array.from({ length: 50 }, (_, i) => ({ id: `n${i}`, type, typeVersion: 1, config: {} })),
   edges: Array.from({ length: 49 }, (_, i) => ({ from: { node: `n${i}`, port: 'out' }, to: { node: `n${i + 1}`, port: 'in' } })),
-};
+});
 
-async function perNodeOverhead(journal, runs) {
-  const engine = new Engine({ registry: new NodeRegistry().register(passNode), journal });
+async function perNodeOverhead(journal, runs, chain = chainOf('bench/pass')) {
+  const engine = new Engine({ registry: new NodeRegistry().register(passNode).register(replaySafePassNode), journal });
   const samples = [];
   for (let i = 0; i < runs + 20; i++) {
     const t0 = process.hrtime.bigint();
@@ -43,6 +43,7 @@ const benchDir = mkdtempSync(join(tmpdir(), 'medflow-bench-'));
 const memory = await perNodeOverhead(new NullJournal(), 300);
 const sqlite = new SqliteStore({ path: join(benchDir, 'chain.db'), collections: COLLECTIONS });
 const persisted = await perNodeOverhead(new StoreJournal(sqlite), 100);
+const persistedSafe = await perNodeOverhead(new StoreJournal(sqlite), 100, chainOf('bench/pass-safe'));
 await sqlite.close();
 
 // (b) + (c) ----------------------------------------------------------------------------------------
@@ -104,7 +105,8 @@ const f = (n, d = 1) => n.toFixed(d);
 console.log(`MedFlow engine benchmark — node ${process.version}, ${SECONDS}s per HTTP pass, ${CONCURRENCY} concurrent clients`);
 console.log('(a) engine overhead per node, 50-node chain of trivial nodes');
 console.log(`    no persistence:         median ${f(memory.median)} µs/node (p99 ${f(memory.p99)})   target < 200 µs`);
-console.log(`    SQLite checkpoints on:  median ${f(persisted.median)} µs/node (p99 ${f(persisted.p99)})`);
+console.log(`    SQLite checkpoints on:  median ${f(persisted.median)} µs/node (p99 ${f(persisted.p99)})   each checkpoint awaited`);
+console.log(`      replay-safe nodes:    median ${f(persistedSafe.median)} µs/node (p99 ${f(persistedSafe.p99)})   target ≤ 50 µs (checkpoints join the group commit)`);
 console.log('(b) HTTP-triggered 5-node workflow (text → template → condition → template → output), ?wait=true, persistence on');
 console.log(`    MedFlow:      ${f(oursResult.runsPerSec)} runs/s   p50 ${f(oursResult.p50, 2)} ms   p99 ${f(oursResult.p99, 2)} ms   (${oursResult.n} runs, ${oursResult.errors} errors)`);
 console.log(`    bare Express: ${f(bareResult.runsPerSec)} req/s   p50 ${f(bareResult.p50, 2)} ms   p99 ${f(bareResult.p99, 2)} ms   (${bareResult.n} requests, ${bareResult.errors} errors)`);

@@ -25,6 +25,7 @@ const config = z.object({
 export default defineNode({
   type: 'core/code',
   version: 1,
+  replaySafe: true,
   display: {
     title: t('コード (JavaScript)', 'Code (JavaScript)'),
     category: 'utility',

@@ -5,6 +5,7 @@ import { evaluateRule, RuleSchema } from '../shared/rule.js';
 export default defineNode({
   type: 'core/condition',
   version: 1,
+  replaySafe: true,
   display: {
     title: t('条件分岐', 'Condition'),
     category: 'logic',

@@ -12,6 +12,7 @@ const ACCEPT: Record<(typeof FAMILIES)[number], string> = { image: 'image/*', au
 export default defineNode({
   type: 'core/file-input',
   version: 1,
+  replaySafe: true,
   display: {
     title: t('ファイル入力', 'File input'),
     category: 'input',

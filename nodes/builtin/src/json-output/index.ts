@@ -5,6 +5,7 @@ import { InputNameSchema } from '../shared/input-name.js';
 export default defineNode({
   type: 'core/json-output',
   version: 1,
+  replaySafe: true,
   display: {
     title: t('結果出力', 'Output'),
     category: 'output',

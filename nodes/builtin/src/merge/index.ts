@@ -7,6 +7,7 @@ import { defineNode, field, port, PortKinds, t, z } from '@medflow/sdk';
 export default defineNode({
   type: 'core/merge',
   version: 1,
+  replaySafe: true,
   display: {
     title: t('合流', 'Merge'),
     category: 'logic',

@@ -10,6 +10,7 @@ const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
 export default defineNode({
   type: 'core/normalize-text',
   version: 1,
+  replaySafe: true,
   display: {
     title: t('全角半角の統一', 'Normalise text'),
     category: 'text',

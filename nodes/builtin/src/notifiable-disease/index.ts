@@ -35,6 +35,7 @@ export interface NotificationTarget {
 export default defineNode({
   type: 'medical/notifiable-disease',
   version: 1,
+  replaySafe: true,
   display: {
     title: t('届出対象疾患の判定', 'Notifiable disease'),
     category: 'medical',

@@ -16,6 +16,7 @@ const config = z.object({
 export default defineNode({
   type: 'core/switch',
   version: 1,
+  replaySafe: true,
   display: {
     title: t('振り分け', 'Switch'),
     category: 'logic',

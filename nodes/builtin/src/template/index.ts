@@ -19,6 +19,7 @@ const config = z.object({
 export default defineNode({
   type: 'core/template',
   version: 1,
+  replaySafe: true,
   display: {
     title: t('テンプレート', 'Template'),
     category: 'text',

@@ -5,6 +5,7 @@ import { InputNameSchema } from '../shared/input-name.js';
 export default defineNode({
   type: 'core/text-input',
   version: 1,
+  replaySafe: true,
   display: {
     title: t('テキスト入力', 'Text input'),
     category: 'input',
