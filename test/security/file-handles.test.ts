@@ -7,7 +7,7 @@ import { migrateFileStorage } from '../../server/src/services/file-migration.js'
 import { RunFiles } from '../../server/src/services/file-service.js';
 import { COLLECTIONS, SqliteStore } from '../../server/src/store/index.js';
 import { createUser, type Client } from '../support/client.js';
-import { fileFlow } from '../support/flows.js';
+import { codeFlow, fileFlow } from '../support/flows.js';
 import { startTestServer } from '../support/server.js';
 
 // File ids were the SHA-256 of the bytes: anyone able to start a run could name another user's file, read it back
@@ -33,13 +33,7 @@ async function uploadRun(client: Client, workflowId: string) {
 }
 
 /** A code node that outputs whatever file reference it is given: what a package or user code could emit. */
-const echoRef = (ref: unknown) => ({
-  name: 'ref echo', nodes: [
-    { id: 'note', type: 'core/text-input', typeVersion: 1, config: { name: 'note' } },
-    { id: 'code', type: 'core/code', typeVersion: 1, config: { source: `return ${JSON.stringify(ref)};` } },
-    { id: 'out', type: 'core/json-output', typeVersion: 1, config: { name: 'out' } },
-  ], edges: [{ from: { node: 'note', port: 'text' }, to: { node: 'code', port: 'vars' } }, { from: { node: 'code', port: 'result' }, to: { node: 'out', port: 'value' } }],
-});
+const echoRef = (ref: unknown) => codeFlow(`return ${JSON.stringify(ref)};`);
 
 describe('file ids are per-run handles', () => {
   it('an upload gets a random id, never the content hash, and the same bytes twice get two ids', async () => {

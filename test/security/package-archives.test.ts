@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveError, readPackageArchive } from '@medflow/sandbox';
+import { codeFlow } from '../support/flows.js';
 import { startTestServer } from '../support/server.js';
 
 // Contained before, tested here so they stay contained: archive bombs and links in uploaded packages, and user code
@@ -54,13 +55,6 @@ describe('user code closing its wrapper function', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   beforeAll(async () => { server = await startTestServer(); });
   afterAll(async () => { await server.stop(); });
-  const codeFlow = (source: string) => ({
-    name: 'code', nodes: [
-      { id: 'note', type: 'core/text-input', typeVersion: 1, config: { name: 'note' } },
-      { id: 'code', type: 'core/code', typeVersion: 1, config: { source } },
-      { id: 'out', type: 'core/json-output', typeVersion: 1, config: { name: 'out' } },
-    ], edges: [{ from: { node: 'note', port: 'text' }, to: { node: 'code', port: 'vars' } }, { from: { node: 'code', port: 'result' }, to: { node: 'out', port: 'value' } }],
-  });
 
   it.each([
     'return 1; }); globalThis.escaped = true; (function () {',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type Client } from '../support/client.js';
+import { codeFlow } from '../support/flows.js';
 import { startTestServer } from '../support/server.js';
 
 // Evaluation records kept run errors with note text, uploaded file names were kept in clear, and audit details kept
@@ -44,13 +45,7 @@ describe('patient text is sealed where it was stored in clear', () => {
   });
 
   it('an evaluation whose runs fail with the note in the error keeps the report sealed', async () => {
-    const flow = {
-      name: 'fails with the note', nodes: [
-        { id: 'note', type: 'core/text-input', typeVersion: 1, config: { name: 'note' } },
-        { id: 'code', type: 'core/code', typeVersion: 1, config: { source: 'throw new Error("could not read: " + JSON.stringify(input));' } },
-        { id: 'out', type: 'core/json-output', typeVersion: 1, config: { name: 'out' } },
-      ], edges: [{ from: { node: 'note', port: 'text' }, to: { node: 'code', port: 'vars' } }, { from: { node: 'code', port: 'result' }, to: { node: 'out', port: 'value' } }],
-    };
+    const flow = codeFlow('throw new Error("could not read: " + JSON.stringify(input));');
     const wf = (await server.admin.api('POST', '/api/workflows', { document: flow })).body.workflow.id;
     const jsonl = JSON.stringify({ id: 'a', inputs: { note: '患者 甘利源三 肺炎疑い' }, expected: { out: 'x' } });
     const started = await server.admin.api('POST', `/api/workflows/${wf}/evaluations`, { dataset: { name: 'cases', jsonl } });

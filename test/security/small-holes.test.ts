@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodePackageJsonSchema } from '@medflow/sdk';
 import { loadConfig } from '../../server/src/config.js';
 import { ATTACKER_SOURCE, buildPackage } from '../support/node-packages.js';
-import { fileFlow } from '../support/flows.js';
+import { codeFlow, fileFlow } from '../support/flows.js';
 import { startTestServer } from '../support/server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -62,13 +62,6 @@ describe('small holes', () => {
     expect(res.body.run.inputs.scan).toMatchObject({ name: '山田太郎_紹介状.png' });
   });
 
-  const codeFlow = (source: string) => ({
-    name: 'code', nodes: [
-      { id: 'note', type: 'core/text-input', typeVersion: 1, config: { name: 'note' } },
-      { id: 'code', type: 'core/code', typeVersion: 1, config: { source } },
-      { id: 'out', type: 'core/json-output', typeVersion: 1, config: { name: 'out' } },
-    ], edges: [{ from: { node: 'note', port: 'text' }, to: { node: 'code', port: 'vars' } }, { from: { node: 'code', port: 'result' }, to: { node: 'out', port: 'value' } }],
-  });
 
   it('a code node that returns a function fails with the reason instead of completing with no result', async () => {
     const id = (await server.admin.api('POST', '/api/workflows', { document: codeFlow('return () => 1;') })).body.workflow.id;

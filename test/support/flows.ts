@@ -42,3 +42,12 @@ export const fileFlow: WorkflowDocumentInput = {
   ],
   edges: [edge('scan', 'image', 'img', 'value'), edge('scan', 'pdf', 'pdf', 'value')],
 };
+
+/** note → user code (core/code) → output `out`: for what user code may return or do. */
+export const codeFlow = (source: string): WorkflowDocumentInput => ({
+  name: 'code', nodes: [
+    { id: 'note', type: 'core/text-input', typeVersion: 1, config: { name: 'note' } },
+    { id: 'code', type: 'core/code', typeVersion: 1, config: { source } },
+    { id: 'out', type: 'core/json-output', typeVersion: 1, config: { name: 'out' } },
+  ], edges: [edge('note', 'text', 'code', 'vars'), edge('code', 'result', 'out', 'value')],
+});
