@@ -72,12 +72,12 @@ export class StoreJournal implements RunJournal {
       this.openChunks.set(event.runId, chunk);
     }
     chunk.events.push(event);
-    // The events of one tick (a chain of fast nodes emits several) go in one put, so the chunk is sealed once
-    // for them instead of once per event.
+    // The events until the next turn of the event loop (a chain of fast nodes emits a dozen) go in one put, so the
+    // chunk is sealed once for them instead of once per event. Nothing waits on event writes but the run's end.
     let scheduled = this.scheduledChunks.get(chunk);
     if (!scheduled) {
       const open = chunk;
-      scheduled = Promise.resolve().then(() => {
+      scheduled = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.scheduledChunks.delete(open);
         const write = this.ordered(`events:${open.id}`, 'run_events', { ...open, events: [...open.events] });
         // Later events start a new chunk once this one is on disk, so a row never grows past one burst.
