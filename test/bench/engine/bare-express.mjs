@@ -11,4 +11,10 @@ app.post('/run', (req, res) => {
   const result = fever ? `【要確認】${summary}` : undefined;
   res.status(201).json({ run: { status: 'completed', outputs: result === undefined ? {} : { result } } });
 });
+// The 50-node chain of the peer benchmark: the same string work, 50 steps.
+app.post('/chain', (req, res) => {
+  let text = String(req.body?.inputs?.note ?? '');
+  for (let i = 0; i < 50; i++) text = `${text}.`;
+  res.status(201).json({ run: { status: 'completed', outputs: { result: text } } });
+});
 const server = app.listen(0, '127.0.0.1', () => process.stdout.write(`BARE http://127.0.0.1:${server.address().port}\n`));
