@@ -54,6 +54,12 @@ describe.runIf(browserAvailable)('review inbox and review screen in Chromium', (
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(outputs.final).toBe('確定: 肺炎（発病 2026-11-20）');
+    // The physician who approved sees what the run made of it (they did not start the run), with the export.
+    const result = page.getByRole('region', { name: '実行結果' });
+    await result.getByText('確定: 肺炎（発病 2026-11-20）').waitFor();
+    await result.getByText('完了').waitFor();
+    expect(await result.getByRole('link', { name: 'JSONで書き出し' }).getAttribute('href')).toBe(`/api/runs/${runId}/export`);
+    await page.screenshot({ path: `${SHOTS}/12-review-result.png` });
     await page.keyboard.press('Escape');
     await page.getByText('確認待ちの実行はありません').waitFor();
   }, 60_000);

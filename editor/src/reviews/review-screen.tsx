@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import { ErrorBanner } from '../shell/error-banner';
 import { useAsync } from '../shell/use-async';
 import { href, navigate } from '../shell/use-route';
+import { RunResult } from './run-result';
 import { SourcePanel } from './source-panel';
 import { CodePicker } from '../codes/code-picker';
 
@@ -102,6 +103,7 @@ export function ReviewScreen({ reviewId }: { reviewId: string }) {
             <button type="button" className="danger" disabled={!decidable || busy || !note.trim()} onClick={() => void decide('rejected')}>{t('reject')}</button>
           </div>
           <p className="muted small">{t('reviewKeys')}</p>
+          {(done || review.status !== 'pending') && <RunResult runId={review.runId} />}
         </form>
       </div>
     </section>
