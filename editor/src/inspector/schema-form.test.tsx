@@ -75,4 +75,14 @@ describe('SchemaForm', () => {
     expect(screen.getByText('"{{" at position 0 is never closed').getAttribute('role')).toBe('alert');
     expect(screen.getByText('Too small')).toBeTruthy();
   });
+
+  it('names roles as the ユーザー page does (確認医, not reviewer), and stores the key', () => {
+    const roles: JsonSchema = { type: 'object', properties: { reviewerRoles: { type: 'array', title: '確認できる役割', default: ['reviewer'], items: { type: 'string', enum: ['admin', 'reviewer'], 'x-widget': 'role' } } } };
+    let last: unknown;
+    render(<I18nProvider initial="ja"><SchemaForm schema={roles} value={{}} context={{ errors: new Map(), variables: [] }} onChange={(v) => { last = v; }} /></I18nProvider>);
+    expect(screen.getByLabelText('確認医')).toBeTruthy();
+    expect(screen.queryByText('reviewer')).toBeNull();
+    fireEvent.click(screen.getByLabelText('管理者'));
+    expect(last).toEqual({ reviewerRoles: ['reviewer', 'admin'] });
+  });
 });

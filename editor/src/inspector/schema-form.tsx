@@ -20,8 +20,8 @@ export interface JsonSchema {
   title?: string;
   'x-title-en'?: string;
   'x-description-ja'?: string;
-  /** `icd10` / `icd11`: a code, entered with the code search picker. */
-  'x-widget'?: 'icd10' | 'icd11';
+  /** `icd10` / `icd11`: a code, entered with the code search picker; `role`: a user role, shown by its name. */
+  'x-widget'?: 'icd10' | 'icd11' | 'role';
 }
 
 export interface FieldContext {
@@ -32,6 +32,9 @@ export interface FieldContext {
 }
 
 const MULTILINE = new Set(['template', 'prompt', 'system', 'systemPrompt', 'instructions', 'default']);
+
+/** An option as people read it: roles by their names (確認医), anything else as written. */
+const optionLabel = (schema: JsonSchema, opt: unknown, t: (key: never) => string) => (schema['x-widget'] === 'role' ? t(`role_${String(opt)}` as never) : String(opt));
 
 const humanise = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
 
@@ -84,7 +87,7 @@ function Field({ name, schema, value, onChange, required, path, context }: {
       <div className="field">{label}
         <select {...common} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
           {(value === undefined || !required) && <option value="">{schema.default !== undefined ? `(${String(schema.default)})` : '—'}</option>}
-          {schema.enum.map((opt) => <option key={String(opt)} value={String(opt)}>{String(opt)}</option>)}
+          {schema.enum.map((opt) => <option key={String(opt)} value={String(opt)}>{optionLabel(schema, opt, t)}</option>)}
         </select>{footer}
       </div>
     );
@@ -120,10 +123,11 @@ function Field({ name, schema, value, onChange, required, path, context }: {
   if (type === 'string' && (MULTILINE.has(name) || (schema.maxLength ?? 0) > 5000)) {
     return <TextAreaField common={common} label={label} footer={footer} value={value} onChange={onChange} schema={schema} variables={name === 'template' || name === 'prompt' ? context.variables : []} />;
   }
-  if (type === 'string' && schema['x-widget']) {
+  const codeSystem = schema['x-widget'] === 'icd10' || schema['x-widget'] === 'icd11' ? schema['x-widget'] : undefined;
+  if (type === 'string' && codeSystem) {
     return (
       <div className="field">{label}
-        <CodePicker id={id} name={path} system={schema['x-widget']} value={value === undefined ? '' : String(value)}
+        <CodePicker id={id} name={path} system={codeSystem} value={value === undefined ? '' : String(value)}
           onChange={(v) => onChange(v.trim() === '' ? undefined : codeOf(v))} />{footer}
       </div>
     );
@@ -177,7 +181,7 @@ function ArrayField({ name, title, schema, value, onChange, path, context, foote
       <fieldset className="field"><legend>{title}</legend>
         {items.enum.map((opt) => (
           <label key={String(opt)} className="field-inline">
-            <input type="checkbox" checked={list.includes(opt)} onChange={(e) => onChange(e.target.checked ? [...list, opt] : list.filter((x) => x !== opt))} /> {String(opt)}
+            <input type="checkbox" checked={list.includes(opt)} onChange={(e) => onChange(e.target.checked ? [...list, opt] : list.filter((x) => x !== opt))} /> {optionLabel(items, opt, t)}
           </label>
         ))}{footer}
       </fieldset>

@@ -2,7 +2,8 @@ import { defineNode, field, MedflowError, port, PortKinds, t, z } from '@medflow
 import { draftFields, reviewSources } from './review-data.js';
 
 const NAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
-const ROLE = z.enum(['admin', 'author', 'reviewer', 'runner', 'developer', 'auditor']);
+// Shown by the editor with the role names of the ユーザー page (管理者, 確認医…), not the internal keys.
+const ROLE = z.enum(['admin', 'author', 'reviewer', 'runner', 'developer', 'auditor']).meta({ 'x-widget': 'role' });
 
 const FieldSpecSchema = z.object({
   key: z.string().min(1).max(64).meta(field('項目キー', 'Key', '下書きの JSON のキー')),
