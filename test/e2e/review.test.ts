@@ -58,6 +58,7 @@ describe.runIf(browserAvailable)('review inbox and review screen in Chromium', (
     const result = page.getByRole('region', { name: '実行結果' });
     await result.getByText('確定: 肺炎（発病 2026-11-20）').waitFor();
     await result.getByText('完了').waitFor();
+    await page.getByText('確認ゲート · 承認済み').waitFor();
     expect(await result.getByRole('link', { name: 'JSONで書き出し' }).getAttribute('href')).toBe(`/api/runs/${runId}/export`);
     await page.screenshot({ path: `${SHOTS}/12-review-result.png` });
     await page.keyboard.press('Escape');

@@ -29,6 +29,8 @@ export function ReviewScreen({ reviewId }: { reviewId: string }) {
   const [busy, setBusy] = useState(false);
   const [decideError, setDecideError] = useState<unknown>();
   const [done, setDone] = useState<string>();
+  // The status after this user's decision, so the header does not keep saying 確認待ち until a reload.
+  const [decidedStatus, setDecidedStatus] = useState<string>();
   const form = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
@@ -50,6 +52,7 @@ export function ReviewScreen({ reviewId }: { reviewId: string }) {
     try {
       const res = await api.decideReview(review.id, body);
       setDone(t(`decided_${res.review.status}` as never));
+      setDecidedStatus(res.review.status);
     } catch (e) { setDecideError(e); } finally { setBusy(false); }
   };
 
@@ -75,7 +78,7 @@ export function ReviewScreen({ reviewId }: { reviewId: string }) {
       <header className="review-header">
         <a href={href({ page: 'reviews' })}>← {t('backToInbox')}</a>
         <h1>{review.title} <span className="badge ai-draft" title={review.madeBy.map((s) => `${pick(s.title)} (${s.nodeId})`).join(', ')}>{review.madeBy.length ? t('aiDraft') : t('draft')}</span></h1>
-        <p className="muted">{review.workflowName} · {t(`review_${review.status}` as never)}{review.deadline ? ` · ${t('deadline')}: ${new Date(review.deadline).toLocaleString()}` : ''}{review.overdue ? ` · ${t('overdue')}` : ''}</p>
+        <p className="muted">{review.workflowName} · {t(`review_${decidedStatus ?? review.status}` as never)}{review.deadline ? ` · ${t('deadline')}: ${new Date(review.deadline).toLocaleString()}` : ''}{review.overdue ? ` · ${t('overdue')}` : ''}</p>
         {review.instructions && <p className="instructions">{review.instructions}</p>}
       </header>
       <div className="review-columns">
