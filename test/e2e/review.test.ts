@@ -14,11 +14,13 @@ describe.runIf(browserAvailable)('review inbox and review screen in Chromium', (
   let browser: Browser;
   let page: Page;
   let runId: string;
+  let workflowId: string;
 
   beforeAll(async () => {
     server = await startTestServer({ MEDFLOW_EDITOR_DIR: EDITOR_DIR });
     await createUser(server.admin, 'dr-suzuki', ['reviewer']);
     const wf = await server.admin.api('POST', '/api/workflows', { document: gateFlow() });
+    workflowId = wf.body.workflow.id;
     // The gate names the 確認医 role, which reviews workflows shared with it.
     await server.admin.api('PUT', `/api/workflows/${wf.body.workflow.id}/shares`, { shares: [{ principal: 'role:reviewer', access: 'run' }] });
     const run = await server.admin.api('POST', `/api/workflows/${wf.body.workflow.id}/runs?wait=true`, { inputs: gateInputs, version: 'draft' });
@@ -63,5 +65,16 @@ describe.runIf(browserAvailable)('review inbox and review screen in Chromium', (
     await page.screenshot({ path: `${SHOTS}/12-review-result.png` });
     await page.keyboard.press('Escape');
     await page.getByText('確認待ちの実行はありません').waitFor();
+  }, 60_000);
+
+  it('gives a date written as a date the date picker, and keeps one the model wrote otherwise as text', async () => {
+    const run = await server.admin.api('POST', `/api/workflows/${workflowId}/runs?wait=true`, { inputs: { ...gateInputs, onset: '2026-11-19' }, version: 'draft' });
+    const [review] = (await server.admin.api('GET', `/api/reviews?workflowId=${workflowId}`)).body.reviews.filter((r: { runId: string }) => r.runId === run.body.run.id);
+    await page.goto(`${server.url}/#/reviews/${review.id}`);
+    const onset = page.getByLabel(/発病日/);
+    await onset.waitFor();
+    expect([await onset.getAttribute('type'), await onset.inputValue()]).toEqual(['date', '2026-11-19']);
+    expect(await page.getByLabel(/診断名/).getAttribute('type')).toBe('text');
+    await page.screenshot({ path: `${SHOTS}/13-review-date-field.png` });
   }, 60_000);
 });

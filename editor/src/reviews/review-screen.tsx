@@ -11,7 +11,7 @@ import { CodePicker } from '../codes/code-picker';
 const asText = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 const fromText = (field: ReviewField, text: string): unknown => {
   if (field.type === 'number') return text.trim() === '' ? null : Number.isNaN(Number(text)) ? text : Number(text);
-  if (field.type === 'boolean') return text === 'true';
+  if (field.type === 'boolean') return text === '' ? null : text === 'true';
   return text;
 };
 
@@ -114,10 +114,20 @@ export function ReviewScreen({ reviewId }: { reviewId: string }) {
 }
 
 function FieldInput({ field, value, disabled, onFocus, onChange }: { field: ReviewField; value: string; disabled: boolean; onFocus(): void; onChange(v: string): void }) {
+  const { t } = useI18n();
   const common = { id: `field-${field.key}`, name: `field-${field.key}`, disabled, onFocus, required: field.required };
   if (field.type === 'longtext') return <textarea {...common} rows={4} value={value} onChange={(e) => onChange(e.target.value)} />;
   if (field.type === 'select' && field.options) return <select {...common} value={value} onChange={(e) => onChange(e.target.value)}><option value="" />{field.options.map((o) => <option key={o}>{o}</option>)}</select>;
   if (field.type === 'icd10' || field.type === 'icd11') return <CodePicker {...common} system={field.type} value={value} onChange={onChange} />;
-  if (field.type === 'boolean') return <select {...common} value={value} onChange={(e) => onChange(e.target.value)}><option value="true">✓</option><option value="false">—</option></select>;
-  return <input {...common} type="text" inputMode={field.type === 'number' ? 'decimal' : undefined} value={value} onChange={(e) => onChange(e.target.value)} />;
+  if (field.type === 'boolean') {
+    return (
+      <select {...common} value={value === 'true' || value === 'false' ? value : ''} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('notAnswered')}</option><option value="true">{t('yes')}</option><option value="false">{t('no')}</option>
+      </select>
+    );
+  }
+  // A date the model wrote as 2026-11-20 gets the date picker; one it wrote otherwise (「11/20」) stays visible as text.
+  if (field.type === 'date' && (value === '' || /^\d{4}-\d{2}-\d{2}$/.test(value))) return <input {...common} type="date" value={value} onChange={(e) => onChange(e.target.value)} />;
+  if (field.type === 'number') return <input {...common} type="number" step="any" value={value} onChange={(e) => onChange(e.target.value)} />;
+  return <input {...common} type="text" value={value} onChange={(e) => onChange(e.target.value)} />;
 }

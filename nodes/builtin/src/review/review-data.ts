@@ -38,7 +38,8 @@ const isExtracted = (v: unknown): v is { value: unknown; status: 'found' | 'not_
  */
 export function draftFields(draft: unknown, specs: FieldSpec[]): ReviewField[] {
   const source: Record<string, unknown> = isObject(draft) ? draft : { value: draft };
-  const keys = specs.length ? specs.map((s) => s.key) : Object.keys(source);
+  // Keys starting with `_` are bookkeeping of the node that made the draft (`_provenance`), never fields to confirm.
+  const keys = specs.length ? specs.map((s) => s.key) : Object.keys(source).filter((k) => !k.startsWith('_'));
   return keys.map((key) => {
     const spec = specs.find((s) => s.key === key);
     const raw = Object.hasOwn(source, key) ? source[key] : undefined;

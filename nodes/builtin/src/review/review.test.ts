@@ -54,3 +54,11 @@ describe('core/review', () => {
     expect(() => def.config.parse({ reviewerRoles: [], reviewerUsers: [] })).toThrow(/at least one role or user/);
   });
 });
+
+describe('draft fields', () => {
+  it('never offers bookkeeping keys (`_provenance`) as fields to confirm', async () => {
+    const { draftFields } = await import('./review-data.js');
+    const fields = draftFields({ diagnosis: '肺炎', _provenance: { aiDraft: true, nodeId: 'extract' } }, []);
+    expect(fields.map((f) => f.key)).toEqual(['diagnosis']);
+  });
+});
