@@ -2,7 +2,6 @@ import { ErrorCodes, MedflowError, type RunEvent } from '@medflow/sdk';
 import { draftFields, type ReviewDecision, type ReviewField } from '@medflow/nodes-builtin';
 import type { AuthContext, WorkflowAccess } from '../auth/access.js';
 import { forbidden, refusal } from '../auth/auth-errors.js';
-import type { Role } from '../auth/roles.js';
 import type { AuditLog } from '../compliance/audit-log.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../logger.js';
