@@ -6,10 +6,10 @@ import type { NotificationDocument } from './document.js';
 
 const found = (value: unknown, text: string) => ({ value, status: 'found', evidence: { start: 0, end: text.length, text }, required: true });
 
-async function build(note: string, approved: Record<string, unknown>, draft: Record<string, unknown>) {
+async function build(note: string, approved: Record<string, unknown>, draft: Record<string, unknown>, reportDate = '2026-11-05') {
   const files = new Map<string, Uint8Array>();
   const { notification } = await runNode(disease, {}, { text: note }) as { notification: unknown };
-  const out = await runNode(form, { doctorName: '山田 太郎', hospitalName: 'みなと総合病院', reportDate: '2026-11-05' }, { approved, notification, draft }, {}, files) as { document: NotificationDocument; html: { fileId: string; mediaType: string } };
+  const out = await runNode(form, { doctorName: '山田 太郎', hospitalName: 'みなと総合病院', reportDate }, { approved, notification, draft }, {}, files) as { document: NotificationDocument; html: { fileId: string; mediaType: string } };
   return { document: out.document, html: new TextDecoder().decode(files.get(out.html.fileId)!), ref: out.html };
 }
 
@@ -46,6 +46,16 @@ describe('medical/notification-form', () => {
     expect(document.omitted).toEqual(['patientName', 'address']);
     expect(html).not.toContain('鈴木');
     expect(document.deadline.dueDate).toBe('2026-11-09');
+    // Nothing came from a model here: no AI note on the page; on time: no warning.
+    expect(html).not.toContain('AI下書き');
+    expect(html).not.toContain('を過ぎています');
+  });
+
+  it('warns on the printed form when the deadline has passed', async () => {
+    const late = await build('第2期梅毒と診断。', { sex: '女', diagnosisDate: '2026-11-02' }, {}, '2026-11-12');
+    expect(late.html).toContain('届出期限（2026-11-09）を過ぎています');
+    const onTime = await build('第2期梅毒と診断。', { sex: '女', diagnosisDate: '2026-11-02' }, {}, '2026-11-09');
+    expect(onTime.html).not.toContain('を過ぎています');
   });
 
   it('escapes what it prints', async () => {

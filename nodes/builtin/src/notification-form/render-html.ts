@@ -50,6 +50,7 @@ export function renderNotificationHtml(doc: NotificationDocument): string {
 </head>
 <body>
 <p class="deadline">届出期限: ${escape(doc.deadline.label)}${doc.deadline.dueDate ? `（${escape(doc.deadline.dueDate)} まで）` : ''} — ${escape(doc.disease.categoryLabel)}</p>
+${overdue(doc) ? `<p class="deadline overdue" role="alert">届出期限（${escape(doc.deadline.dueDate!)}）を過ぎています。直ちに届け出てください。</p>` : ''}
 <h1>${escape(doc.title)}</h1>
 <p class="addressee">都道府県知事（保健所設置市長・特別区長）殿</p>
 <p class="basis">感染症の予防及び感染症の患者に対する医療に関する法律第12条第1項（同条第6項において準用する場合を含む。）の規定により、以下のとおり届け出る。</p>
@@ -65,9 +66,14 @@ ${rows}
 </table>
 <div class="notes">
   <p>${escape(doc.identityNote)}</p>
-  <p>「AI下書き・医師確認」の値はAIが診療記録から下書きし、医師が確認したものです。提出前に全項目を確認してください。</p>
+  ${doc.aiFilled.length ? '<p>「AI下書き・医師確認」の値はAIが診療記録から下書きし、医師が確認したものです。提出前に全項目を確認してください。</p>' : ''}
 </div>
 </body>
 </html>
 `;
+}
+
+/** Past its deadline on the report date: 7-day diseases counted from diagnosis, 直ちに ones due the day of diagnosis. */
+function overdue(doc: NotificationDocument): boolean {
+  return !!doc.deadline.dueDate && doc.reportDate > doc.deadline.dueDate;
 }
