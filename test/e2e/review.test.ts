@@ -77,4 +77,21 @@ describe.runIf(browserAvailable)('review inbox and review screen in Chromium', (
     expect(await page.getByLabel(/診断名/).getAttribute('type')).toBe('text');
     await page.screenshot({ path: `${SHOTS}/13-review-date-field.png` });
   }, 60_000);
+
+  it('tells someone who may only look why, and who may decide (the administrator of a role-named gate)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      // The administrator's own session (signed in through the API by the test setup).
+      const [name, value] = server.admin.cookie!.split(';')[0]!.split('=') as [string, string];
+      await context.addCookies([{ name, value, url: server.url }]);
+      const admin = await context.newPage();
+      await admin.goto(`${server.url}/#/reviews`);
+      const hint = admin.getByTestId('view-only').first();
+      await hint.waitFor();
+      expect(await hint.textContent()).toContain('閲覧のみ — 確認できるのは: 確認医');
+      await admin.getByRole('link', { name: '発生届の確認' }).first().click();
+      await expect.poll(() => admin.getByTestId('view-only-hint').textContent()).toContain('確認ゲートの「確認できるユーザー」にあなたを加える');
+      await admin.screenshot({ path: `${SHOTS}/14-review-view-only.png` });
+    } finally { await context.close(); }
+  }, 60_000);
 });

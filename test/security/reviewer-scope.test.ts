@@ -56,6 +56,8 @@ describe('who sees and decides a review, and sees its run', () => {
     const entry = await inInbox(client, reviewId);
     expect(Boolean(entry)).toBe(listed);
     if (entry) expect(entry.mayDecide).toBe(decides);
+    // Whoever sees it also sees who may decide it (the reason behind 「閲覧のみ」), by role and user name.
+    if (entry) expect((entry as unknown as { deciders: unknown }).deciders).toEqual(gate === 'role' ? { roles: ['reviewer'], users: [] } : { roles: [], users: ['dr-named'] });
     expect(await status(client, 'GET', `/api/reviews/${reviewId}`)).toBe(review);
     expect(await status(client, 'GET', `/api/runs/${ids[`${gate}Run`]}`)).toBe(run);
     // Deciding: 404 for whoever may not open it (nothing disclosed), 403 for those who may look but not decide.

@@ -10,6 +10,8 @@ export interface ReviewSummary {
   id: string; runId: string; nodeId: string; workflowId?: string; workflowName: string; title: string; status: string;
   createdAt: string; deadline: string | null; overdue: boolean; escalated: boolean; fieldCount: number; withoutEvidence: number;
   decision: { decision: string; reviewer?: { username: string; displayName: string }; decidedAt: string } | null; mayDecide: boolean;
+  /** Who may decide: the gate's roles (with the escalation roles once escalated) and user names. */
+  deciders: { roles: string[]; users: string[] };
 }
 export interface CodeView {
   system: 'icd10' | 'icd11'; code: string; title: { ja: string; en: string }; residual?: boolean; mapping: 'one' | 'many' | 'none'; cluster?: string;

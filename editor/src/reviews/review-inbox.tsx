@@ -52,7 +52,7 @@ export function ReviewInbox() {
           <tbody>
             {data.map((r, i) => (
               <tr key={r.id} className={i === cursor ? 'cursor' : undefined} data-testid={`review-row-${r.id}`}>
-                <td><a href={href({ page: 'review', reviewId: r.id })}>{r.title}</a>{!r.mayDecide && r.status === 'pending' && <span className="muted small"> ({t('viewOnly')})</span>}</td>
+                <td><a href={href({ page: 'review', reviewId: r.id })}>{r.title}</a>{!r.mayDecide && r.status === 'pending' && <span className="muted small" data-testid="view-only"> ({t('viewOnly')} — {t('decidedBy')}: {deciderNames(r.deciders, t)})</span>}</td>
                 <td>{r.workflowName}</td>
                 <td>{when(r.createdAt)}</td>
                 <td>{r.deadline ? when(r.deadline) : '—'} {r.overdue && <span className="badge overdue">{t('overdue')}</span>} {r.escalated && <span className="badge overdue">{t('escalated')}</span>}</td>
@@ -64,4 +64,10 @@ export function ReviewInbox() {
       )}
     </section>
   );
+}
+
+/** 確認医・dr-suzuki: roles by their names, then the users the gate names. */
+export function deciderNames(deciders: { roles: string[]; users: string[] } | undefined, t: (key: never) => string): string {
+  if (!deciders) return '—';
+  return [...deciders.roles.map((r) => t(`role_${r}` as never)), ...deciders.users].join('・') || '—';
 }

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import { ErrorBanner } from '../shell/error-banner';
 import { useAsync } from '../shell/use-async';
 import { href, navigate } from '../shell/use-route';
+import { deciderNames } from './review-inbox';
 import { RunResult } from './run-result';
 import { SourcePanel } from './source-panel';
 import { CodePicker } from '../codes/code-picker';
@@ -99,7 +100,7 @@ export function ReviewScreen({ reviewId }: { reviewId: string }) {
           <ErrorBanner error={decideError} />
           {done && <p role="status" className="notice">{done}</p>}
           {review.decision && !done && <p role="status" className="notice">{t(`decided_${review.status}` as never)} — {review.decision.reviewer?.displayName ?? t('deadline')} ({new Date(review.decision.decidedAt).toLocaleString()})</p>}
-          {!review.mayDecide && review.status === 'pending' && <p className="muted">{t('viewOnlyHint')}</p>}
+          {!review.mayDecide && review.status === 'pending' && <p className="muted" data-testid="view-only-hint">{t('viewOnlyHint')} {t('decidedBy')}: {deciderNames(review.deciders, t)}。{t('viewOnlyWhatToDo')}</p>}
           <div className="decision-buttons">
             <button type="submit" className="primary" disabled={!decidable || busy} title="Ctrl+Enter">{t('approve')}</button>
             <button type="button" disabled={!decidable || busy || !note.trim()} onClick={() => void decide('returned')}>{t('returnForChanges')}</button>

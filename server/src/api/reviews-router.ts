@@ -39,6 +39,8 @@ export function reviewsRouter({ table, audit, reviews, runs, files, lookup }: Re
     overdue: !!review.deadline && review.status === 'pending' && Date.parse(review.deadline) < Date.now(), escalated: !!review.escalatedAt,
     fieldCount: review.draft.fields.length, withoutEvidence: review.draft.fields.filter((f) => !f.evidence).length,
     decision: review.decision ?? null, mayDecide: review.status === 'pending' && (await reviews.mayDecide(req.auth!, review)),
+    // Who may decide, so a view-only reader learns why and whom to ask (roles and user names: no patient data).
+    deciders: { roles: [...new Set([...review.reviewers.roles, ...(review.escalatedAt ? review.escalation.roles : [])])], users: review.reviewers.users },
   });
 
   /** A review the caller may open; anyone else gets "not found" (and the attempt is audited). */
