@@ -75,6 +75,15 @@ describe.runIf(browserAvailable)('review inbox and review screen in Chromium', (
     await onset.waitFor();
     expect([await onset.getAttribute('type'), await onset.inputValue()]).toEqual(['date', '2026-11-19']);
     expect(await page.getByLabel(/診断名/).getAttribute('type')).toBe('text');
+    // A count of what is still to check; Alt+Enter accepts the focused value as drafted and moves to the next one.
+    await expect.poll(() => page.getByTestId('to-check').textContent()).toContain('未確認 2 / 2 項目');
+    await page.getByLabel(/診断名/).focus();
+    await page.keyboard.press('Alt+Enter');
+    await expect.poll(() => page.getByTestId('to-check').textContent()).toContain('未確認 1 / 2 項目');
+    await page.getByTestId('field-diagnosis').getByText('確認済み').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('field-onset');
+    await page.getByTestId('field-onset').getByRole('button', { name: /この値で確認/ }).click();
+    await page.getByTestId('to-check').getByText('すべての項目を確認しました').waitFor();
     await page.screenshot({ path: `${SHOTS}/13-review-date-field.png` });
   }, 60_000);
 

@@ -32,6 +32,8 @@ export function ReviewScreen({ reviewId }: { reviewId: string }) {
   const [done, setDone] = useState<string>();
   // The status after this user's decision, so the header does not keep saying 確認待ち until a reload.
   const [decidedStatus, setDecidedStatus] = useState<string>();
+  // Fields the physician has looked at and accepted as they are (Alt+Enter or ✓); an edited field counts as checked.
+  const [accepted, setAccepted] = useState<Set<string>>(new Set());
   const form = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
@@ -44,6 +46,15 @@ export function ReviewScreen({ reviewId }: { reviewId: string }) {
   const active = fields.find((f) => f.key === activeKey);
   const changed = useMemo(() => new Set(fields.filter((f) => values[f.key] !== undefined && values[f.key] !== asText(f.value)).map((f) => f.key)), [fields, values]);
   const decidable = !!review && review.status === 'pending' && review.mayDecide && !done;
+  const toCheck = fields.filter((f) => !accepted.has(f.key) && !changed.has(f.key));
+  const focusField = (key: string | undefined) => { if (key) form.current?.querySelector<HTMLElement>(`[name="field-${key}"]`)?.focus(); };
+  /** Accepts the value as drafted and moves on to the next field still to check. */
+  const accept = (key: string) => {
+    setAccepted((s) => new Set(s).add(key));
+    const i = fields.findIndex((f) => f.key === key);
+    const next = [...fields.slice(i + 1), ...fields.slice(0, i)].find((f) => !accepted.has(f.key) && !changed.has(f.key) && f.key !== key);
+    focusField(next?.key);
+  };
 
   const decide = async (decision: DecisionBody['decision']) => {
     if (!review) return;
@@ -61,6 +72,7 @@ export function ReviewScreen({ reviewId }: { reviewId: string }) {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') navigate({ page: 'reviews' });
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && decidable && !busy) { e.preventDefault(); void decide('approved'); }
+      if (e.altKey && e.key === 'Enter' && decidable && activeKey) { e.preventDefault(); accept(activeKey); return; }
       if (e.altKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
         e.preventDefault();
         const i = Math.max(0, fields.findIndex((f) => f.key === activeKey));
@@ -85,15 +97,18 @@ export function ReviewScreen({ reviewId }: { reviewId: string }) {
       <div className="review-columns">
         <SourcePanel reviewId={review.id} sources={review.sources} active={active} />
         <form ref={form} className="draft-form" onSubmit={(e) => { e.preventDefault(); void decide('approved'); }} aria-label={t('draft')}>
+          {decidable && <p className={`to-check${toCheck.length ? '' : ' done'}`} role="status" data-testid="to-check">{toCheck.length ? t('toCheck').replace('{n}', String(toCheck.length)).replace('{total}', String(fields.length)) : t('allChecked')}</p>}
           {fields.map((f) => (
             <div key={f.key} className={`draft-field${f.key === activeKey ? ' active' : ''}${!f.evidence ? ' no-evidence' : ''}`} data-testid={`field-${f.key}`}>
               <label htmlFor={`field-${f.key}`}>
                 {f.label}{f.required && <span className="required"> *</span>}
                 {!f.evidence && <span className="badge no-evidence" title={t('noEvidenceHint')}>⚠ {f.status === 'unsupported' ? t('evidenceUnsupported') : f.status === 'not_found' ? t('notFound') : t('noEvidence')}</span>}
                 {changed.has(f.key) && <span className="badge edited">{t('edited')}</span>}
+                {!changed.has(f.key) && accepted.has(f.key) && <span className="badge accepted">{t('accepted')}</span>}
               </label>
               <FieldInput field={f} value={values[f.key] ?? ''} disabled={!decidable} onFocus={() => setActiveKey(f.key)} onChange={(v) => setValues((s) => ({ ...s, [f.key]: v }))} />
               {f.status === 'unsupported' && <p className="muted small">{t('modelClaimed')}: {asText(f.rejected)}</p>}
+              {decidable && !accepted.has(f.key) && !changed.has(f.key) && <button type="button" className="link small" onClick={() => accept(f.key)} title="Alt+Enter">✓ {t('acceptAsIs')}</button>}
             </div>
           ))}
           <label className="decision-note">{t('reasonOrComment')}<textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} disabled={!decidable} /></label>
