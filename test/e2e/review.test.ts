@@ -81,7 +81,7 @@ describe.runIf(browserAvailable)('review inbox and review screen in Chromium', (
     await page.keyboard.press('Alt+Enter');
     await expect.poll(() => page.getByTestId('to-check').textContent()).toContain('未確認 1 / 2 項目');
     await page.getByTestId('field-diagnosis').getByText('確認済み').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('field-onset');
+    expect(await page.locator(':focus').getAttribute('name')).toBe('field-onset');
     await page.getByTestId('field-onset').getByRole('button', { name: /この値で確認/ }).click();
     await page.getByTestId('to-check').getByText('すべての項目を確認しました').waitFor();
     await page.screenshot({ path: `${SHOTS}/13-review-date-field.png` });
