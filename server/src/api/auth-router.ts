@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { MedflowError } from '@medflow/sdk';
 import { z } from 'zod';
@@ -6,6 +5,7 @@ import { pendingSteps } from '../auth/access.js';
 import { AuthCodes, refusal } from '../auth/auth-errors.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { permissionsOf } from '../auth/roles.js';
+import { sameSecret } from '../auth/same-secret.js';
 import type { SessionService } from '../auth/session-service.js';
 import { generateTotpSecret, otpauthUrl, verifyTotp } from '../auth/totp.js';
 import { publicUser, type UserRecord, type UserService } from '../auth/user-service.js';
@@ -66,7 +66,7 @@ export function authRouter(deps: AuthRouterDeps) {
   const checkSetupToken = async (given: string) => {
     if ((await users.count()) > 0) throw refusal(AuthCodes.SETUP_DONE, 'setup is already done; sign in instead / 初期設定は完了しています');
     const expected = deps.setupToken;
-    const ok = !!expected && expected.length === given.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given));
+    const ok = !!expected && sameSecret(expected, given);
     if (!ok) throw refusal(AuthCodes.INVALID_CREDENTIALS, 'wrong setup code; it is printed in the server log at start-up / セットアップコードが違います（サーバー起動時のログに表示）', { problems: [{ path: 'body.setupToken', message: 'wrong setup code' }] });
   };
 

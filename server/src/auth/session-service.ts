@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { sameSecret } from './same-secret.js';
 import type { DocumentStore } from '../store/index.js';
 
 export interface SessionPolicy {
@@ -65,9 +66,7 @@ export class SessionService {
   }
 
   checkCsrf(session: SessionRecord, token: string | undefined): boolean {
-    if (!token) return false;
-    const a = Buffer.from(session.csrfToken), b = Buffer.from(token);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return !!token && sameSecret(session.csrfToken, token);
   }
 
   async revoke(token: string): Promise<void> { await this.revokeById(hashToken(token)); }

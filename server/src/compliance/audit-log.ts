@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { sameSecret } from '../auth/same-secret.js';
 import type { DocumentStore } from '../store/index.js';
 
 export interface AuditEventInput {
@@ -75,9 +76,7 @@ class AuditSeal {
   pseudonym(value: string) { return this.mac('pseudonym', value).slice(0, 16); }
   checkpoint(c: Omit<AuditCheckpoint, 'mac'>) { return this.mac('checkpoint', canonicalJson(c)); }
   /** Constant-time comparison of a stored seal with the expected one. */
-  holds(expected: string, actual: unknown) {
-    return typeof actual === 'string' && actual.length === expected.length && timingSafeEqual(Buffer.from(expected), Buffer.from(actual));
-  }
+  holds(expected: string, actual: unknown) { return sameSecret(expected, actual); }
 }
 
 /**
