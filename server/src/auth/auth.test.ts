@@ -63,3 +63,13 @@ describe('sessions', () => {
     await store.close();
   });
 });
+
+describe('sameSecret', () => {
+  it('compares bytes: a guess of the same length in characters but not in bytes is refused, not thrown', async () => {
+    const { sameSecret } = await import('./same-secret.js');
+    expect(sameSecret('abc', 'abc')).toBe(true);
+    expect(sameSecret('abc', 'abd')).toBe(false);
+    expect(sameSecret('abc', 'あいう')).toBe(false);
+    expect(sameSecret('abc', undefined)).toBe(false);
+  });
+});
