@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { sameSecret } from '../auth/same-secret.js';
-import type { DocumentStore } from '../store/index.js';
+import { everyDocument, type DocumentStore } from '../store/index.js';
 
 export interface AuditEventInput {
   /** Who: a signed-in user, or the name someone tried to sign in with; null for the system itself. */
@@ -148,15 +148,11 @@ export class AuditLog {
   /** Seals events written before sealing existed (their hash links checked first). */
   private async sealExisting(): Promise<number> {
     let sealed = 0;
-    for (let skip = 0; ; skip += PAGE) {
-      const page = await this.events.find({}, { sort: { field: 'seq', direction: 'asc' }, limit: PAGE, skip });
-      for (const event of page) {
-        if (event.mac !== undefined) continue;
-        const { mac: _m, ...rest } = event;
-        await this.events.put({ ...rest, mac: this.seal.event(rest) });
-        sealed++;
-      }
-      if (page.length < PAGE) break;
+    for await (const event of everyDocument(this.events)) {
+      if (event.mac !== undefined) continue;
+      const { mac: _m, ...rest } = event;
+      await this.events.put({ ...rest, mac: this.seal.event(rest) });
+      sealed++;
     }
     const head = this.head!;
     await this.heads.put({ id: 'head', seq: head.seq, hash: head.hash, mac: this.seal.head(head.seq, head.hash) });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BlobMeta, BlobStore, Collection, DocumentStore, Filter, FindOptions, StoredDocument } from '../store/index.js';
+import { everyDocument, type BlobMeta, type BlobStore, type Collection, type DocumentStore, type Filter, type FindOptions, type StoredDocument } from '../store/index.js';
 import { isSealed, type Keyring } from './keyring.js';
 
 /**
@@ -123,14 +123,6 @@ export class EncryptedStore implements DocumentStore {
 
 type RawDocument = StoredDocument & Record<string, unknown>;
 
-/** Every document of a collection, a page at a time (rewriting a visited document does not move it). */
-async function* everyDocument<T extends StoredDocument>(collection: Collection<T>, pageSize = 500): AsyncGenerator<T> {
-  for (let skip = 0; ; skip += pageSize) {
-    const page = await collection.find({}, { limit: pageSize, skip });
-    yield* page;
-    if (page.length < pageSize) return;
-  }
-}
 
 export interface ReencryptReport { reencrypted: number; skippedLive: number; blobs: number }
 

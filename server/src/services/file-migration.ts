@@ -1,4 +1,4 @@
-import type { Collection, DocumentStore, StoredDocument } from '../store/index.js';
+import { everyDocument, type Collection, type DocumentStore, type StoredDocument } from '../store/index.js';
 import { fileIdsIn, type RunFiles } from './file-service.js';
 
 interface StoredBlobKey extends StoredDocument { mediaType: string; size: number; name?: string }
@@ -14,7 +14,7 @@ export async function migrateFileStorage(store: DocumentStore, files: RunFiles):
   const report = { handles: 0, names: 0 };
   if (await handles.get(DONE)) return report;
   if (!(await blobKeys.count())) { await markDone(handles); return report; }
-  for await (const key of pages(blobKeys)) {
+  for await (const key of everyDocument(blobKeys)) {
     if (key.name === undefined) continue;
     const { name: _name, ...rest } = key;
     await blobKeys.put(rest);
@@ -22,7 +22,7 @@ export async function migrateFileStorage(store: DocumentStore, files: RunFiles):
   }
   const runs = store.collection<StoredDocument & { inputs?: unknown; outputs?: unknown }>('runs');
   const nodes = store.collection<StoredDocument & { outputs?: unknown }>('run_nodes');
-  for await (const run of pages(runs)) {
+  for await (const run of everyDocument(runs)) {
     const ids = fileIdsIn([run.inputs, run.outputs]);
     for (const node of await nodes.find({}, { idPrefix: `${run.id}/` })) fileIdsIn(node.outputs, ids);
     for (const contentId of ids) {
@@ -40,10 +40,3 @@ export async function migrateFileStorage(store: DocumentStore, files: RunFiles):
 const DONE = 'migration/legacy-file-refs';
 const markDone = (handles: Collection<StoredDocument & Record<string, unknown>>) => handles.put({ id: DONE, doneAt: new Date().toISOString() });
 
-async function* pages<T extends StoredDocument>(collection: Collection<T>, pageSize = 500): AsyncGenerator<T> {
-  for (let skip = 0; ; skip += pageSize) {
-    const page = await collection.find({}, { limit: pageSize, skip });
-    yield* page;
-    if (page.length < pageSize) return;
-  }
-}
