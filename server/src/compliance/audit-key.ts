@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeSecretFile } from './keyring.js';
 
 /** The key that seals the audit trail: from MEDFLOW_AUDIT_KEY, else its own file (generated once, mode 0600). */
 export interface AuditKey { key: Buffer; source: { kind: 'env' } | { kind: 'file'; path: string; generated: boolean } }
@@ -15,8 +16,7 @@ export function loadAuditKey(options: { envKey?: string; keyFile: string }): Aud
     return { key: decode(text, options.keyFile), source: { kind: 'file', path: options.keyFile, generated: false } };
   }
   const key = randomBytes(32);
-  writeFileSync(options.keyFile, `# MedFlow audit sealing key (HMAC-SHA256). Keep a copy offline, apart from the database: without it the trail cannot be verified.\n${key.toString('base64')}\n`, { mode: 0o600 });
-  chmodSync(options.keyFile, 0o600);
+  writeSecretFile(options.keyFile, `# MedFlow audit sealing key (HMAC-SHA256). Keep a copy offline, apart from the database: without it the trail cannot be verified.\n${key.toString('base64')}\n`);
   return { key, source: { kind: 'file', path: options.keyFile, generated: true } };
 }
 

@@ -74,10 +74,14 @@ export function parseKeys(text: string): DataKey[] {
   });
 }
 
-function writeKeyFile(path: string, keys: DataKey[]): void {
-  const body = `# MedFlow data keys (AES-256). First = active. Keep a copy offline: without it, encrypted run data cannot be read.\n${keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join('\n')}\n`;
+/** Writes a key file readable by the server's user only (0600, also when the file existed with wider rights). */
+export function writeSecretFile(path: string, body: string): void {
   writeFileSync(path, body, { mode: 0o600 });
   chmodSync(path, 0o600);
+}
+
+function writeKeyFile(path: string, keys: DataKey[]): void {
+  writeSecretFile(path, `# MedFlow data keys (AES-256). First = active. Keep a copy offline: without it, encrypted run data cannot be read.\n${keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join('\n')}\n`);
 }
 
 /**
