@@ -10,7 +10,7 @@ import { StoreJournal } from './runs/store-journal.js';
 import { announceCodeTables, createRuntime, type Runtime } from './runtime/index.js';
 import { RunFiles } from './services/file-service.js';
 import { loadAuditKey } from './compliance/audit-key.js';
-import { workflowAccess } from './auth/access.js';
+import { accessOf } from './api/workflow-access.js';
 import { migrateFileStorage } from './services/file-migration.js';
 import { openStore, type DocumentStore } from './store/index.js';
 import { TemplateLibrary } from './templates/template-library.js';
@@ -82,10 +82,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const engine = new Engine({ registry, journal: new StoreJournal(store), pools: new ResourcePools(config.pools), services });
   const workflows = new WorkflowService(store, engine, (document) => checkEgress(document, (t, v, pin) => registry.get(t, v, pin), security.egress));
   const runs = new RunService(store, engine, workflows, logger);
-  const reviews = new ReviewService(store, runs, audit, logger, async (auth, workflowId) => {
-    const workflow = workflowId ? await workflows.get(workflowId).catch(() => undefined) : undefined;
-    return workflow ? workflowAccess(auth, workflow) : 'none';
-  });
+  const reviews = new ReviewService(store, runs, audit, logger, (auth, workflowId) => accessOf(auth, workflows, workflowId));
   // Evaluation runs are many and synthetic: an engine of their own keeps them out of the run history.
   const evaluations = new EvaluationService(store, new Engine({ registry, journal: new NullJournal(), pools: new ResourcePools(config.pools), services }), logger);
   await evaluations.markInterrupted();

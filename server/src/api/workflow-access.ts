@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { atLeast, workflowAccess, type WorkflowAccess } from '../auth/access.js';
+import { atLeast, workflowAccess, type AuthContext, type WorkflowAccess } from '../auth/access.js';
 import { forbidden } from '../auth/auth-errors.js';
 import { notFound, type WorkflowRecord, type WorkflowService } from '../workflows/workflow-service.js';
 
@@ -17,6 +17,11 @@ export async function workflowFor(req: Request, workflows: WorkflowService, id: 
 
 /** The caller's access to a workflow by id; `none` also when it no longer exists. */
 export async function accessTo(req: Request, workflows: WorkflowService, id: string): Promise<WorkflowAccess> {
-  const workflow = await workflows.get(id).catch(() => undefined);
-  return workflow ? workflowAccess(req.auth!, workflow) : 'none';
+  return accessOf(req.auth!, workflows, id);
+}
+
+/** A user's access to a workflow by id (none without an id, or when it no longer exists). */
+export async function accessOf(auth: AuthContext, workflows: WorkflowService, id: string | undefined): Promise<WorkflowAccess> {
+  const workflow = id ? await workflows.get(id).catch(() => undefined) : undefined;
+  return workflow ? workflowAccess(auth, workflow) : 'none';
 }
