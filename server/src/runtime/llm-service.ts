@@ -39,8 +39,7 @@ export class NodeLlamaService implements LlmService {
 
   /** Which backend llama.cpp uses here, and why: shown in health and logged once. */
   async backend(): Promise<string> {
-    const llama = await this.getLlama();
-    return llama.gpu === false ? 'cpu' : llama.gpu;
+    return (await this.backendInfo()).backend;
   }
 
   /** The backend and llama.cpp's CPU thread budget right now (it follows the free cores). */
@@ -115,21 +114,26 @@ export class NodeLlamaService implements LlmService {
 
   private get cpu(): CpuBudget { return this.options.cpu ?? processCpuBudget; }
 
+  /** MEDFLOW_LLM_THREADS as a number, or undefined for `auto` (follow the free cores). */
+  private get pinnedThreads(): number | undefined {
+    return typeof this.options.threads === 'number' ? Math.max(1, this.options.threads) : undefined;
+  }
+
   /** Threads for the CPU path now: the pinned number, or the free cores (never more: the threads would collapse). */
   private cpuThreads(): number {
-    return this.options.threads === undefined || this.options.threads === 'auto' ? this.cpu.free : Math.max(1, this.options.threads);
+    return this.pinnedThreads ?? this.cpu.free;
   }
 
   private getLlama(): Promise<Llama> {
     this.llama ??= (async () => {
       const { getLlama } = await import('node-llama-cpp');
       const gpu = this.options.gpu === 'off' ? false : this.options.gpu;
-      const cpuOnly = async (reason: string) => {
-        const llama = await getLlama({ gpu: false, build: 'never', progressLogs: false, logLevel: 'error' as never, maxThreads: this.cpuThreads() });
+      const onCpu = (llama: Llama, reason: string) => {
         this.followFreeCores(llama);
         this.logger.info('llama.cpp ready', { backend: 'cpu', threads: llama.maxThreads, requested: this.options.gpu, reason });
         return llama;
       };
+      const cpuOnly = async (reason: string) => onCpu(await getLlama({ gpu: false, build: 'never', progressLogs: false, logLevel: 'error' as never, maxThreads: this.cpuThreads() }), reason);
       if (gpu === false) return cpuOnly('MEDFLOW_GPU=off');
       let llama: Llama;
       try {
@@ -139,7 +143,7 @@ export class NodeLlamaService implements LlmService {
         this.logger.warn('requested GPU backend unavailable; falling back to CPU', { requested: gpu, reason: (error as Error).message });
         return cpuOnly(`${gpu} unavailable: ${(error as Error).message}`);
       }
-      if (llama.gpu === false) { this.followFreeCores(llama); this.logger.info('llama.cpp ready', { backend: 'cpu', threads: llama.maxThreads, requested: this.options.gpu, reason: 'no usable CUDA or Vulkan device/driver found' }); return llama; }
+      if (llama.gpu === false) return onCpu(llama, 'no usable CUDA or Vulkan device/driver found');
       const devices = await llama.getGpuDeviceNames().catch(() => [] as string[]);
       // A Vulkan "device" that is a software rasteriser (llvmpipe on a server without a GPU) is the CPU, slowly.
       if (!devices.length || devices.every((d) => SOFTWARE_GPU.test(d))) {
@@ -156,7 +160,7 @@ export class NodeLlamaService implements LlmService {
 
   /** On the CPU path, llama.cpp's thread budget follows the cores tools leave free (unless pinned). */
   private followFreeCores(llama: Llama): void {
-    if (this.options.threads !== undefined && this.options.threads !== 'auto') return;
+    if (this.pinnedThreads !== undefined) return;
     // Physical cores at most: llama.cpp's math gains nothing from a core's second hardware thread.
     const fit = () => { llama.maxThreads = Math.max(1, Math.min(this.cpu.free, llama.cpuMathCores || this.cpu.free)); };
     fit();
