@@ -46,13 +46,14 @@ export function ReviewScreen({ reviewId }: { reviewId: string }) {
   const active = fields.find((f) => f.key === activeKey);
   const changed = useMemo(() => new Set(fields.filter((f) => values[f.key] !== undefined && values[f.key] !== asText(f.value)).map((f) => f.key)), [fields, values]);
   const decidable = !!review && review.status === 'pending' && review.mayDecide && !done;
-  const toCheck = fields.filter((f) => !accepted.has(f.key) && !changed.has(f.key));
+  const stillToCheck = (key: string) => !accepted.has(key) && !changed.has(key);
+  const toCheck = fields.filter((f) => stillToCheck(f.key));
   const focusField = (key: string | undefined) => { if (key) form.current?.querySelector<HTMLElement>(`[name="field-${key}"]`)?.focus(); };
   /** Accepts the value as drafted and moves on to the next field still to check. */
   const accept = (key: string) => {
     setAccepted((s) => new Set(s).add(key));
     const i = fields.findIndex((f) => f.key === key);
-    const next = [...fields.slice(i + 1), ...fields.slice(0, i)].find((f) => !accepted.has(f.key) && !changed.has(f.key) && f.key !== key);
+    const next = [...fields.slice(i + 1), ...fields.slice(0, i)].find((f) => stillToCheck(f.key));
     focusField(next?.key);
   };
 
@@ -108,7 +109,7 @@ export function ReviewScreen({ reviewId }: { reviewId: string }) {
               </label>
               <FieldInput field={f} value={values[f.key] ?? ''} disabled={!decidable} onFocus={() => setActiveKey(f.key)} onChange={(v) => setValues((s) => ({ ...s, [f.key]: v }))} />
               {f.status === 'unsupported' && <p className="muted small">{t('modelClaimed')}: {asText(f.rejected)}</p>}
-              {decidable && !accepted.has(f.key) && !changed.has(f.key) && <button type="button" className="link small" onClick={() => accept(f.key)} title="Alt+Enter">✓ {t('acceptAsIs')}</button>}
+              {decidable && stillToCheck(f.key) && <button type="button" className="link small" onClick={() => accept(f.key)} title="Alt+Enter">✓ {t('acceptAsIs')}</button>}
             </div>
           ))}
           <label className="decision-note">{t('reasonOrComment')}<textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} disabled={!decidable} /></label>

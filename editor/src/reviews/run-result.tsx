@@ -1,15 +1,14 @@
 import { useEffect, useState } from 'react';
 import { api, type RunDetail } from '../api/client';
 import { useI18n } from '../i18n/i18n';
+import { ValueView } from '../runs/value-view';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'waiting_review']);
-const isFileRef = (v: unknown): v is { fileId: string; name: string; mediaType: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { fileId?: unknown }).fileId === 'string' && typeof (v as { mediaType?: unknown }).mediaType === 'string';
 
 /**
  * What the run made of the decision, for the physician who decided: the run goes on after the gate, so this follows
- * it until it ends, then shows each result — a file (the 発生届 form) to open and print, anything else as text —
- * and the JSON export. Shown only when the server lets this user see the run (the gate named them).
+ * it until it ends, then shows each result as the run view does (a file such as the 発生届 form as a link to open and
+ * print) and the JSON export. Shown only when the server lets this user see the run (the gate named them).
  */
 export function RunResult({ runId }: { runId: string }) {
   const { t } = useI18n();
@@ -38,10 +37,7 @@ export function RunResult({ runId }: { runId: string }) {
       <ul className="run-outputs">
         {outputs.map(([name, value]) => (
           <li key={name}>
-            <strong>{name}</strong>{' '}
-            {isFileRef(value)
-              ? <a href={api.fileUrl(run.id, value.fileId)} target="_blank" rel="noopener">{t('openAndPrint')}: {value.name}</a>
-              : <pre className="small">{typeof value === 'string' ? value : JSON.stringify(value, null, 2).slice(0, 4000)}</pre>}
+            <strong>{name}</strong> <ValueView value={value} runId={run.id} />
           </li>
         ))}
       </ul>

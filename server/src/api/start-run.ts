@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import multer from 'multer';
-import { ErrorCodes, MedflowError, type FileRef } from '@medflow/sdk';
+import { ErrorCodes, MedflowError } from '@medflow/sdk';
+import type { StoreUpload } from '../services/file-service.js';
 import { z } from 'zod';
 import type { ChosenDocument, WorkflowService } from '../workflows/workflow-service.js';
 import { findProtoKey, invalid, parse } from './validate.js';
@@ -50,7 +51,7 @@ function fileRefPath(value: unknown, path: string[] = [], depth = 0): string | u
  * optional `version`, and one file part per file input named after the input. A file sent for a text
  * input is read as UTF-8 text (`-F note=@note.txt`).
  */
-export async function readRunRequest(req: Request, chooseDocument: (version: number | 'draft' | undefined) => Promise<ChosenDocument>, workflows: WorkflowService, storeFile: (bytes: Uint8Array, name: string) => Promise<FileRef>): Promise<{ inputs: Record<string, unknown>; version: number | 'draft' | undefined }> {
+export async function readRunRequest(req: Request, chooseDocument: (version: number | 'draft' | undefined) => Promise<ChosenDocument>, workflows: WorkflowService, storeFile: StoreUpload): Promise<{ inputs: Record<string, unknown>; version: number | 'draft' | undefined }> {
   if (!req.is('multipart/form-data')) {
     const body = parse(StartRunBody, req.body ?? {}, 'body');
     refuseWrittenFileRefs(body.inputs);

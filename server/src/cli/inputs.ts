@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { FileRef, RunInputDescriptor } from '@medflow/sdk';
+import type { RunInputDescriptor } from '@medflow/sdk';
+import type { StoreUpload } from '../services/file-service.js';
 
 export class UsageError extends Error {}
 
@@ -8,7 +9,7 @@ export class UsageError extends Error {}
  * Turns `--input name=value` and `--input name=@path` into run inputs. A path given for a text input
  * is read as UTF-8; for a file input it is stored as a file.
  */
-export async function readCliInputs(pairs: string[], descriptors: RunInputDescriptor[], storeFile: (bytes: Uint8Array, name: string) => Promise<FileRef>): Promise<Record<string, unknown>> {
+export async function readCliInputs(pairs: string[], descriptors: RunInputDescriptor[], storeFile: StoreUpload): Promise<Record<string, unknown>> {
   const byName = new Map(descriptors.map((d) => [d.name, d]));
   const inputs: Record<string, unknown> = {};
   for (const pair of pairs) {

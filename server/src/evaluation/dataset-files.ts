@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve, sep } from 'node:path';
-import type { FileRef } from '@medflow/sdk';
+import type { StoreUpload } from '../services/file-service.js';
 import type { Dataset } from './dataset.js';
 
 const isFileInput = (v: unknown): v is { $file: string } => typeof v === 'object' && v !== null && typeof (v as { $file?: unknown }).$file === 'string' && Object.keys(v).length === 1;
@@ -10,7 +10,7 @@ const isFileInput = (v: unknown): v is { $file: string } => typeof v === 'object
  * only from inside its folder), so datasets can hold scans and recordings for file inputs. `storeFile` keeps them
  * in a staging scope; each evaluation run is then given its own handles (`EvaluationOptions.prepareRun`).
  */
-export async function resolveDatasetFiles(dataset: Dataset, datasetPath: string, storeFile: (bytes: Uint8Array, name: string) => Promise<FileRef>): Promise<Dataset> {
+export async function resolveDatasetFiles(dataset: Dataset, datasetPath: string, storeFile: StoreUpload): Promise<Dataset> {
   const root = resolve(dirname(datasetPath));
   const records = [];
   for (const [i, record] of dataset.records.entries()) {

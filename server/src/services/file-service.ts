@@ -10,6 +10,9 @@ import { COLLECTIONS, SqliteStore, type BlobStore, type Collection, type Documen
  */
 export interface FileHandleRecord { id: string; blobId: string; mediaType: string; size: number; createdAt: string }
 
+/** Stores an upload (bytes and the name it came with) as a file of one run; the callers' side of `storeUpload`. */
+export type StoreUpload = (bytes: Uint8Array, name: string) => Promise<FileRef>;
+
 /** A stored file as a run may read it: its bytes and the type the server gave it. */
 export interface RunFile { bytes: Uint8Array; mediaType: string }
 

@@ -6,12 +6,10 @@ const EXAMPLE = `// input.<ノードID> で上流の値を読めます（input.i
 const text = String(input.input ?? '');
 return { length: text.length, hasFever: /発熱|38\\.\\d/.test(text) };`;
 
-/** A syntax error found when the workflow is validated, not when it runs (see functionBodyProblem: compiled only). */
-export const syntaxProblem = (source: string): string | undefined => functionBodyProblem(source);
-
 const config = z.object({
   source: z.string().min(1, 'write the body of the function').max(50_000).default(EXAMPLE)
-    .superRefine((source, ctx) => { const problem = syntaxProblem(source); if (problem) ctx.addIssue({ code: 'custom', message: `syntax error: ${problem} / 構文エラー: ${problem}` }); })
+    // A syntax error is found when the workflow is validated, not when it runs (compiled only, never called).
+    .superRefine((source, ctx) => { const problem = functionBodyProblem(source); if (problem) ctx.addIssue({ code: 'custom', message: `syntax error: ${problem} / 構文エラー: ${problem}` }); })
     .describe('JavaScript: the body of async function (input) { … }; return the result')
     .meta(field('コード (JavaScript)', 'Code (JavaScript)', 'async function (input) { … } の中身を書き、結果を return します。input.<ノードID> で上流の値を読めます')),
   timeoutMs: z.number().int().min(10).max(30_000).default(1_000)
