@@ -252,10 +252,9 @@ export class AuditLog {
    */
   async verify(options: { checkpoint?: AuditCheckpoint } = {}): Promise<ChainVerification> {
     await this.tail.catch(() => {});
-    const walked = await this.walk(true);
+    const { last, ...walked } = await this.walk(true);
     if (!walked.ok) return walked;
     const { checked } = walked;
-    const last = await this.lastEvent();
     const head = await this.heads.get('head');
     if (checked > 0 && !head) return { ok: false, checked, firstBroken: { seq: checked, reason: 'the sealed head record is missing' } };
     if (head) {
@@ -273,11 +272,12 @@ export class AuditLog {
     return { ok: true, checked, checkpoints: marks.length };
   }
 
-  /** Sequence, ids, links and hashes; with `sealed`, every event's seal too. */
-  private async walk(sealed: boolean): Promise<ChainVerification> {
+  /** Sequence, ids, links and hashes; with `sealed`, every event's seal too. Also hands back the last event it read. */
+  private async walk(sealed: boolean): Promise<ChainVerification & { last?: AuditEvent }> {
     let prevHash = GENESIS;
     let expectedSeq = 1;
     let checked = 0;
+    let last: AuditEvent | undefined;
     for (let skip = 0; ; skip += PAGE) {
       const page = await this.events.find({}, { sort: { field: 'seq', direction: 'asc' }, limit: PAGE, skip });
       for (const event of page) {
@@ -292,10 +292,11 @@ export class AuditLog {
         prevHash = hash;
         expectedSeq++;
         checked++;
+        last = event;
       }
       if (page.length < PAGE) break;
     }
-    return { ok: true, checked };
+    return { ok: true, checked, ...(last ? { last } : {}) };
   }
 }
 
