@@ -4,7 +4,6 @@
 //      persistence on, against a bare Express handler doing the same work;
 //  (c) server RSS.
 // Usage: npm run bench  (builds first). Env: BENCH_SECONDS (default 10), BENCH_CONCURRENCY (default 8).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { Engine, NodeRegistry, NullJournal } from '../../../server/dist/engine/i
 import { StoreJournal } from '../../../server/dist/runs/store-journal.js';
 import { COLLECTIONS, SqliteStore } from '../../../server/dist/store/index.js';
 import { BENCH_SETUP_TOKEN, benchSession } from '../sign-in.mjs';
-import { median, passNode, pct, replaySafePassNode } from '../shared.mjs';
+import { median, passNode, pct, postLoad, replaySafePassNode, spawnNode } from '../shared.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -47,33 +46,9 @@ const persistedSafe = await perNodeOverhead(new StoreJournal(sqlite), 100, chain
 await sqlite.close();
 
 // (b) + (c) ----------------------------------------------------------------------------------------
-function spawnAndWait(args, env, pattern) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => { out += c; const m = pattern.exec(out); if (m) resolve({ child, url: m[1] }); });
-    child.once('exit', (code) => reject(new Error(`exited ${code}`)));
-  });
-}
-
-async function load(url, body, auth = {}) {
-  const latencies = [];
-  let errors = 0;
-  const deadline = performance.now() + SECONDS * 1000;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
-      const json = await res.json();
-      if (res.status !== 201 || json.run.status !== 'completed' || !json.run.outputs.result) errors++;
-      latencies.push(performance.now() - t0);
-    }
-  };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const elapsed = (performance.now() - t0) / 1000;
-  return { runsPerSec: latencies.length / elapsed, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), n: latencies.length, errors };
-}
+const spawnAndWait = (args, env, pattern) => spawnNode(args, { env, cwd: root, pattern }).then(({ child, match }) => ({ child, url: match[1] }));
+const completedWithResult = (status, json) => status === 201 && json.run?.status === 'completed' && !!json.run.outputs?.result;
+const load = (url, body, headers = {}) => postLoad({ url, body, headers, ok: completedWithResult, clients: CONCURRENCY, seconds: SECONDS });
 
 const rss = (pid) => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -108,9 +83,9 @@ console.log(`    no persistence:         median ${f(memory.median)} µs/node (p9
 console.log(`    SQLite checkpoints on:  median ${f(persisted.median)} µs/node (p99 ${f(persisted.p99)})   each checkpoint awaited`);
 console.log(`      replay-safe nodes:    median ${f(persistedSafe.median)} µs/node (p99 ${f(persistedSafe.p99)})   target ≤ 50 µs (checkpoints join the group commit)`);
 console.log('(b) HTTP-triggered 5-node workflow (text → template → condition → template → output), ?wait=true, persistence on');
-console.log(`    MedFlow:      ${f(oursResult.runsPerSec)} runs/s   p50 ${f(oursResult.p50, 2)} ms   p99 ${f(oursResult.p99, 2)} ms   (${oursResult.n} runs, ${oursResult.errors} errors)`);
-console.log(`    bare Express: ${f(bareResult.runsPerSec)} req/s   p50 ${f(bareResult.p50, 2)} ms   p99 ${f(bareResult.p99, 2)} ms   (${bareResult.n} requests, ${bareResult.errors} errors)`);
-console.log(`    ratio bare/MedFlow throughput: ${f(bareResult.runsPerSec / oursResult.runsPerSec, 2)}×   target ≤ 3×`);
+console.log(`    MedFlow:      ${f(oursResult.rps)} runs/s   p50 ${f(oursResult.p50, 2)} ms   p99 ${f(oursResult.p99, 2)} ms   (${oursResult.n} runs, ${oursResult.errors} errors)`);
+console.log(`    bare Express: ${f(bareResult.rps)} req/s   p50 ${f(bareResult.p50, 2)} ms   p99 ${f(bareResult.p99, 2)} ms   (${bareResult.n} requests, ${bareResult.errors} errors)`);
+console.log(`    ratio bare/MedFlow throughput: ${f(bareResult.rps / oursResult.rps, 2)}×   target ≤ 3×`);
 console.log('(c) server memory');
 console.log(`    RSS idle ${f(idleRss.rssMb)} MB, after load ${f(loadedRss.rssMb)} MB, peak ${f(loadedRss.peakMb)} MB`);
 if (oursResult.errors || bareResult.errors) process.exitCode = 1;

@@ -6,14 +6,13 @@
 //   mkdir -p ../peers && cd ../peers && npm init -y && npm install node-red@4
 // n8n is not driven by this script (importing a flow needs an owner account and its API); the issue quotes a manual
 // measurement. Usage: npm run build && node test/bench/peers/run.mjs   (BENCH_SECONDS, BENCH_REPEAT, BENCH_LOADS)
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_SETUP_TOKEN, benchSession } from '../sign-in.mjs';
-import { median, pct } from '../shared.mjs';
+import { median, postLoad, spawnNode } from '../shared.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -26,41 +25,13 @@ const note = '昨夜から３８度の発熱と咳嗽。SpO2 96%。';
 const work = mkdtempSync(join(tmpdir(), 'medflow-bench-peers-'));
 
 const freePort = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); }); });
-const cpuMs = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-
-function spawnWait(args, env, pattern, cwd = root) {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((res, rej) => {
-    let out = '';
-    const timer = setTimeout(() => rej(new Error(`${args[0]} did not start: ${out.slice(-500)}`)), 60_000);
-    const look = (c) => { out += c; const m = pattern.exec(out); if (m) { clearTimeout(timer); res({ child, match: m }); } };
-    child.stdout.on('data', look);
-    child.stderr.on('data', look);
-    child.once('exit', (code) => rej(new Error(`${args[0]} exited ${code}: ${out.slice(-500)}`)));
-  });
-}
+const spawnWait = (args, env, pattern, cwd = root) => spawnNode(args, { env, cwd, pattern });
 
 /** Posts for SECONDS with `clients` concurrent clients; checks each answer. */
 async function load(system, target, clients) {
-  const latencies = [];
-  let errors = 0;
-  const cpu0 = cpuMs(system.pid);
-  const deadline = performance.now() + SECONDS * 1000;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < deadline) {
-      const s = performance.now();
-      try {
-        const res = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...system.headers }, body: target.body });
-        const json = await res.json();
-        if (!target.ok(res.status, json)) errors++;
-      } catch { errors++; }
-      latencies.push(performance.now() - s);
-    }
-  }));
-  const seconds = (performance.now() - t0) / 1000;
-  return { rps: latencies.length / seconds, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), cpuPerReq: (cpuMs(system.pid) - cpu0) / latencies.length, errors, rss: rssMb(system.pid) };
+  const r = await postLoad({ url: target.url, body: target.body, headers: system.headers, ok: target.ok, clients, seconds: SECONDS, pid: system.pid });
+  return { ...r, rss: rssMb(system.pid) };
 }
 
 // --- the systems ------------------------------------------------------------------------------------
