@@ -3,6 +3,7 @@ import { ErrorCodes, MedflowError, sniffMediaType } from '@medflow/sdk';
 import { z } from 'zod';
 import type { RunDetail } from '../runs/run-service.js';
 import type { RunFile } from '../services/file-service.js';
+import { findInValue } from '../services/find-in-value.js';
 
 /** A run's handle to a file: 64 hexadecimal characters, meaningful only with that run. */
 export const FileIdSchema = z.string().regex(/^[a-f0-9]{64}$/, 'fileId must be 64 hexadecimal characters');
@@ -11,15 +12,8 @@ export const FileIdSchema = z.string().regex(/^[a-f0-9]{64}$/, 'fileId must be 6
 export const fileOfRun = (detail: RunDetail, fileId: string) => findFileRef({ inputs: detail.run.inputs, nodes: detail.nodes.map((n) => n.outputs) }, fileId);
 
 /** A file reference (`{ fileId, name, mediaType }`) anywhere inside a value, e.g. a run's inputs and node outputs. */
-export function findFileRef(value: unknown, fileId: string, depth = 0): { name: string; mediaType: string } | undefined {
-  if (depth > 50 || value === null || typeof value !== 'object') return undefined;
-  const v = value as Record<string, unknown>;
-  if (v.fileId === fileId && typeof v.mediaType === 'string' && typeof v.name === 'string') return { name: v.name, mediaType: v.mediaType };
-  for (const child of Object.values(v)) {
-    const found = findFileRef(child, fileId, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
+export function findFileRef(value: unknown, fileId: string): { name: string; mediaType: string } | undefined {
+  return findInValue(value, (v) => (v.fileId === fileId && typeof v.mediaType === 'string' && typeof v.name === 'string' ? { name: v.name, mediaType: v.mediaType } : undefined));
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import multer from 'multer';
 import { ErrorCodes, MedflowError } from '@medflow/sdk';
 import type { StoreUpload } from '../services/file-service.js';
+import { findInValue } from '../services/find-in-value.js';
 import { z } from 'zod';
 import type { ChosenDocument, WorkflowService } from '../workflows/workflow-service.js';
 import { findProtoKey, invalid, parse } from './validate.js';
@@ -32,18 +33,8 @@ export function uploadParser(maxUploadBytes: number) {
  * would name nothing (file ids are handles of one run), but refusing it says so instead of failing later.
  */
 function refuseWrittenFileRefs(inputs: Record<string, unknown>): void {
-  const path = fileRefPath(inputs);
+  const path = findInValue(inputs, (v, at) => ('fileId' in v ? at.join('.') || 'fileId' : undefined));
   if (path) throw invalid([{ code: 'FILE_REF_NOT_ALLOWED', path: `body.inputs.${path}`, message: 'upload the file (multipart/form-data) instead of referring to a stored one / ファイルはアップロードしてください' }]);
-}
-
-function fileRefPath(value: unknown, path: string[] = [], depth = 0): string | undefined {
-  if (depth > 50 || value === null || typeof value !== 'object') return undefined;
-  if ('fileId' in value) return path.join('.') || 'fileId';
-  for (const [k, v] of Object.entries(value)) {
-    const found = fileRefPath(v, [...path, k], depth + 1);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCodes, MedflowError, sniffMediaType, type FileRef, type FileService } from '@medflow/sdk';
+import { findInValue } from './find-in-value.js';
 import { COLLECTIONS, SqliteStore, type BlobStore, type Collection, type DocumentStore } from '../store/index.js';
 
 /**
@@ -93,11 +94,8 @@ export class RunFiles {
 }
 
 /** Every `fileId` of a file reference inside a value (run inputs, node outputs, dataset records). */
-export function fileIdsIn(value: unknown, found = new Set<string>(), depth = 0): Set<string> {
-  if (depth > 50 || value === null || typeof value !== 'object') return found;
-  const v = value as Record<string, unknown>;
-  if (typeof v.fileId === 'string' && typeof v.mediaType === 'string') found.add(v.fileId);
-  for (const child of Object.values(v)) fileIdsIn(child, found, depth + 1);
+export function fileIdsIn(value: unknown, found = new Set<string>()): Set<string> {
+  findInValue(value, (o) => { if (typeof o.fileId === 'string' && typeof o.mediaType === 'string') found.add(o.fileId); return undefined; });
   return found;
 }
 
