@@ -34,7 +34,7 @@ export class StoreJournal implements RunJournal {
   /** Last write per record, for stores that may apply unawaited writes out of order. */
   private readonly tails = new Map<string, Promise<void>>();
   private readonly openChunks = new Map<string, StoredEventChunk>();
-  private readonly scheduledChunks = new Map<StoredEventChunk, Promise<void>>();
+  private readonly scheduledChunks = new Map<StoredEventChunk, { written: Promise<void>; flush: () => void }>();
 
   constructor(private readonly store: DocumentStore) {}
 
@@ -75,18 +75,30 @@ export class StoreJournal implements RunJournal {
     // The events until the next turn of the event loop (a chain of fast nodes emits a dozen) go in one put, so the
     // chunk is sealed once for them instead of once per event. Nothing waits on event writes but the run's end.
     let scheduled = this.scheduledChunks.get(chunk);
-    if (!scheduled) {
-      const open = chunk;
-      scheduled = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    if (!scheduled) scheduled = this.schedule(chunk, event.runId);
+    // The end of a run is stored at once: a client that connects right after it reads it back from the store (the
+    // run is still live until its events are written, so otherwise it would wait for an event already sent).
+    if (event.type.startsWith('run.')) scheduled.flush();
+    return scheduled.written;
+  }
+
+  private schedule(open: StoredEventChunk, runId: string): { written: Promise<void>; flush: () => void } {
+    let settle!: (write: Promise<void>) => void;
+    const written = new Promise<void>((resolve, reject) => { settle = (write) => write.then(resolve, reject); });
+    const entry = {
+      written,
+      flush: () => {
+        if (this.scheduledChunks.get(open) !== entry) return;
         this.scheduledChunks.delete(open);
         const write = this.ordered(`events:${open.id}`, 'run_events', { ...open, events: [...open.events] });
         // Later events start a new chunk once this one is on disk, so a row never grows past one burst.
-        void write.finally(() => { if (this.openChunks.get(event.runId) === open) this.openChunks.delete(event.runId); }).catch(() => {});
-        return write;
-      });
-      this.scheduledChunks.set(chunk, scheduled);
-    }
-    return scheduled;
+        void write.finally(() => { if (this.openChunks.get(runId) === open) this.openChunks.delete(runId); }).catch(() => {});
+        settle(write);
+      },
+    };
+    this.scheduledChunks.set(open, entry);
+    setImmediate(entry.flush);
+    return entry;
   }
 
   private ordered<T extends { id: string }>(key: string, collection: string, doc: T): Promise<void> {
